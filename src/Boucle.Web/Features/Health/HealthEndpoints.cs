@@ -1,0 +1,44 @@
+using Boucle.Web.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Boucle.Web.Features.Health;
+
+public static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> (AppDbContext db, CancellationToken ct) =>
+        {
+            try
+            {
+                // A real query, not just an open socket: the migrations must have run.
+                var territories = await db.Territories.CountAsync(ct);
+                return TypedResults.Ok(new HealthReport("ok", db.IsPostgres ? "postgresql" : "sqlite", territories));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return TypedResults.Json(new HealthReport("unavailable", db.IsPostgres ? "postgresql" : "sqlite", null), statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapCulture(this IEndpointRouteBuilder app)
+    {
+        // A plain form post switches the language, so it works without JavaScript.
+        app.MapPost("/langue", (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string culture, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl) =>
+        {
+            var chosen = culture == "en" ? "en" : "fr-FR";
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+            var target = !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";
+            return Results.LocalRedirect(target);
+        }).ExcludeFromDescription();
+        return app;
+    }
+}
+
+public sealed record HealthReport(string Status, string Database, int? Territories);

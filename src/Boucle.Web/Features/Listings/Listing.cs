@@ -1,0 +1,129 @@
+namespace Boucle.Web.Features.Listings;
+
+public enum ListingType
+{
+    Offer,
+    Need,
+}
+
+public enum ListingStatus
+{
+    Draft,
+    Published,
+    Reserved,
+    Exchanged,
+    Withdrawn,
+    Expired,
+}
+
+public enum Frequency
+{
+    Once,
+    Daily,
+    Weekly,
+    Monthly,
+    Quarterly,
+    Yearly,
+    Continuous,
+}
+
+public enum QuantityUnit
+{
+    Kg,
+    T,
+    L,
+    M3,
+    M2,
+    Pieces,
+    Pallets,
+    Hours,
+    Days,
+    KW,
+    KWh,
+}
+
+public enum PriceMode
+{
+    Free,
+    Price,
+    Exchange,
+    ToDiscuss,
+}
+
+/// An offer (j'ai) or a need (je cherche) of one organisation.
+public sealed class Listing
+{
+    public int Id { get; set; }
+    public int TerritoryId { get; set; }
+    public int OrganisationId { get; set; }
+    public ListingType Type { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public string? CategoryCode { get; set; }
+    public string? WasteCode { get; set; }
+
+    /// Derived from the waste code (an asterisked List of Waste entry) or from the engine's classifier.
+    public bool IsHazardous { get; set; }
+    public double? Quantity { get; set; }
+    public QuantityUnit? Unit { get; set; }
+    public Frequency Frequency { get; set; }
+
+    /// Quantity per year in the listing's unit; derived from quantity and frequency.
+    public double? AnnualQuantity { get; set; }
+    public DateOnly? AvailableFrom { get; set; }
+    public DateOnly? AvailableUntil { get; set; }
+    public PriceMode PriceMode { get; set; }
+    public double? PriceEur { get; set; }
+    public double Latitude { get; set; }
+    public double Longitude { get; set; }
+    public string? CommuneInsee { get; set; }
+    public string? CommuneName { get; set; }
+
+    /// When set, the public location is rounded so that a private address is not revealed.
+    public bool ApproximateLocation { get; set; }
+    public bool OpenToNeighbours { get; set; }
+    public ListingStatus Status { get; set; }
+    public string? ExternalKey { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? PublishedAt { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+
+    /// Bumped on every change: optimistic concurrency for reservations and edits.
+    public int Version { get; set; }
+
+    public Organisations.Organisation? Organisation { get; set; }
+    public Category? Category { get; set; }
+    public List<ListingPhoto> Photos { get; set; } = [];
+
+    public static double? Annualise(double? quantity, Frequency frequency) => quantity is null ? null : frequency switch
+    {
+        Frequency.Once => quantity,
+        Frequency.Daily => quantity * 250, // working days: flows of organisations follow the working week
+        Frequency.Weekly => quantity * 52,
+        Frequency.Monthly => quantity * 12,
+        Frequency.Quarterly => quantity * 4,
+        Frequency.Yearly => quantity,
+        Frequency.Continuous => quantity * 8760, // a continuous flow is given per hour (kW, m3/h)
+        _ => quantity,
+    };
+}
+
+public sealed class ListingPhoto
+{
+    public int Id { get; set; }
+    public int ListingId { get; set; }
+    public required string FileName { get; set; }
+    public required string AltText { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public int SortOrder { get; set; }
+}
+
+/// One analysed search term of a listing: the inverted index that gives the same answers on both databases.
+public sealed class ListingTerm
+{
+    public int ListingId { get; set; }
+    public required string Term { get; set; }
+    public int Weight { get; set; }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using Boucle.Web.Data;
+using Boucle.Web.Features.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Boucle.Web.Features.Listings;
+
+public static class ListingsApi
+{
+    public static RouteGroupBuilder MapListingsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/listings", SearchAsync).WithName("SearchListings").WithSummary("Cherche les annonces publiées (offres et besoins).");
+        api.MapGet("/listings/{id:int}", GetAsync).WithName("GetListing").WithSummary("Une annonce.");
+        return api;
+    }
+
+    private static async Task<Results<Ok<ListingPageDto>, ValidationProblem>> SearchAsync(
+        HttpContext http, ListingSearch search, AppDbContext db, CancellationToken ct,
+        string? q = null, string? type = null, string? category = null, string? near = null,
+        double? radius_km = null, string? sort = null, int? page = null, int? page_size = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        ListingType? listingType = type switch
+        {
+            null or "" => null,
+            "offer" => ListingType.Offer,
+            "need" => ListingType.Need,
+            _ => Error<ListingType>(errors, "type", "Valeurs possibles : offer, need."),
+        };
+        double? lat = null, lon = null;
+        if (!string.IsNullOrWhiteSpace(near))
+        {
+            var parts = near.Split(',');
+            if (parts.Length == 2
+                && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var la) && la is >= -90 and <= 90
+                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lo) && lo is >= -180 and <= 180)
+            {
+                (lat, lon) = (la, lo);
+            }
+            else
+            {
+                errors["near"] = ["Attendu : LAT,LON en degrés décimaux, par exemple 44.85,0.48."];
+            }
+        }
+
+        if (radius_km is not null && (radius_km <= 0 || radius_km > 1000 || double.IsNaN(radius_km.Value)))
+        {
+            errors["radius_km"] = ["Le rayon doit être compris entre 0 et 1000 km."];
+        }
+        else if (radius_km is not null && lat is null && !errors.ContainsKey("near"))
+        {
+            errors["radius_km"] = ["Le rayon demande un point : near=LAT,LON."];
+        }
+
+        ListingSort listingSort = sort switch
+        {
+            null or "" or "relevance" => ListingSort.Relevance,
+            "distance" => ListingSort.Distance,
+            "date" => ListingSort.Date,
+            _ => Error<ListingSort>(errors, "sort", "Valeurs possibles : relevance, distance, date.") ?? ListingSort.Relevance,
+        };
+        if (listingSort == ListingSort.Distance && lat is null && !errors.ContainsKey("near"))
+        {
+            errors["sort"] = ["Le tri par distance demande un point : near=LAT,LON."];
+        }
+
+        if (page is < 1 or > 100_000)
+        {
+            errors["page"] = ["La page commence à 1."];
+        }
+
+        if (page_size is < 1 or > 100)
+        {
+            errors["page_size"] = ["page_size doit être compris entre 1 et 100."];
+        }
+
+        if (q is { Length: > 200 })
+        {
+            errors["q"] = ["La recherche est limitée à 200 caractères."];
+        }
+
+        if (category is { Length: > 64 })
+        {
+            errors["category"] = ["Catégorie inconnue."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Paramètres de recherche invalides.");
+        }
+
+        var result = await search.SearchAsync(new ListingQuery
+        {
+            Words = q,
+            Type = listingType,
+            Category = string.IsNullOrWhiteSpace(category) ? null : category,
+            Latitude = lat,
+            Longitude = lon,
+            RadiusKm = radius_km,
+            Sort = listingSort,
+            Page = page ?? 1,
+            PageSize = page_size ?? 20,
+        }, ct);
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
+        return TypedResults.Ok(new ListingPageDto([.. result.Items.Select(i => ToDto(i, baseUrl))], result.Total, result.Page, result.PageSize));
+    }
+
+    private static async Task<Results<Ok<ListingDto>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetAsync(
+        int id, HttpContext http, AppDbContext db, CurrentActor actor, CancellationToken ct)
+    {
+        var listing = await ListingQueries.FindVisibleAsync(db, actor, id, ct);
+        if (listing is null)
+        {
+            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Annonce introuvable.", Status = 404 });
+        }
+
+        return TypedResults.Ok(ToDto(listing, $"{http.Request.Scheme}://{http.Request.Host}"));
+    }
+
+    public static ListingDto ToDto(ListingSummary s, string baseUrl) => new(
+        s.Id,
+        ListingLabels.Api(s.Type),
+        s.Title,
+        s.Description,
+        s.CategoryCode is null ? null : new CategoryDto(s.CategoryCode, s.CategoryLabel ?? s.CategoryCode),
+        s.WasteCode,
+        s.IsHazardous,
+        s.Quantity,
+        s.Unit is { } u ? ListingLabels.Api(u) : null,
+        ListingLabels.Api(s.Frequency),
+        ListingLabels.Api(s.Status),
+        new OrganisationRefDto(s.OrganisationId, s.OrganisationName),
+        new LocationDto(s.Latitude, s.Longitude, s.Commune),
+        s.DistanceKm is { } d ? Math.Round(d, 1) : null,
+        $"{baseUrl}/annonces/{s.Id}");
+
+    private static T? Error<T>(Dictionary<string, string[]> errors, string key, string message)
+        where T : struct
+    {
+        errors[key] = [message];
+        return null;
+    }
+}
+
+public sealed record ListingPageDto(IReadOnlyList<ListingDto> Items, int Total, int Page, int PageSize);
+
+public sealed record ListingDto(
+    int Id,
+    string Type,
+    string Title,
+    string? Description,
+    CategoryDto? Category,
+    string? WasteCode,
+    bool Hazardous,
+    double? Quantity,
+    string? Unit,
+    string Frequency,
+    string Status,
+    OrganisationRefDto Organization,
+    LocationDto Location,
+    double? DistanceKm,
+    string Url);
+
+public sealed record CategoryDto(string Code, string Label);
+
+public sealed record OrganisationRefDto(int Id, string Name);
+
+public sealed record LocationDto(double Lat, double Lon, string? Commune);

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Boucle.Web.Data;
+using Boucle.Web.Features.Accounts;
+using Boucle.Web.Features.Api;
+using Boucle.Web.Features.Email;
+using Boucle.Web.Features.Health;
+using Boucle.Web.Features.Listings;
+using Boucle.Web.Features.Organisations;
+using Boucle.Web.Features.Reference;
+using Microsoft.AspNetCore.Localization;
+using Scalar.AspNetCore;
+
+namespace Boucle.Web;
+
+public static class WebApp
+{
+    public static async Task<int> RunAsync(string[] args, string? contentRoot)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        var env = Environment.GetEnvironmentVariable("BOUCLE_DATABASE");
+        if (!string.IsNullOrWhiteSpace(env) && string.IsNullOrWhiteSpace(builder.Configuration["Boucle:Database"]))
+        {
+            builder.Configuration["Boucle:Database"] = env;
+        }
+
+        builder.Services.Configure<BoucleOptions>(builder.Configuration.GetSection("Boucle"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.AddRazorPages().AddViewLocalization().AddDataAnnotationsLocalization();
+        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Boucle API";
+            doc.Info.Description = "Annonces (offres et besoins), synergies et impact d'un territoire en écologie industrielle et territoriale.";
+            return Task.CompletedTask;
+        }));
+
+        builder.Services.AddBoucleDatabase();
+        builder.Services.AddReferenceData();
+        builder.Services.AddAccounts();
+        builder.Services.AddEmail();
+        builder.Services.AddListings();
+        builder.Services.AddOrganisations();
+
+        var app = builder.Build();
+
+        // The API answers errors with ProblemDetails; pages with a French error page.
+        app.UseWhen(c => IsApi(c), a =>
+        {
+            a.UseExceptionHandler();
+            a.UseStatusCodePages();
+        });
+        app.UseWhen(c => !IsApi(c), a =>
+        {
+            a.UseExceptionHandler("/Error");
+            a.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        });
+        app.UseSecurityHeaders();
+        app.UseRequestLocalization(o =>
+        {
+            var cultures = new[] { new CultureInfo("fr-FR"), new CultureInfo("en") };
+            o.DefaultRequestCulture = new RequestCulture("fr-FR");
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        });
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api", o => o.WithTitle("Boucle API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealth();
+        app.MapCulture();
+        var api = app.MapGroup("/api/v1").WithTags("v1");
+        api.MapListingsApi();
+        api.MapOrganisationsApi();
+        api.MapReferenceApi();
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api/v1");
+}
