@@ -26,8 +26,26 @@ public static class WebApp
         builder.Services.Configure<BoucleOptions>(builder.Configuration.GetSection("Boucle"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
-        builder.Services.AddRazorPages().AddViewLocalization().AddDataAnnotationsLocalization();
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/Features")
+            .AddViewLocalization()
+            .AddMvcOptions(o =>
+            {
+                // Binding messages in French, next to the fields like every other error.
+                var m = o.ModelBindingMessageProvider;
+                m.SetAttemptedValueIsInvalidAccessor((value, _) => $"La valeur « {value} » n'est pas valide.");
+                m.SetValueIsInvalidAccessor(value => $"La valeur « {value} » n'est pas valide.");
+                m.SetValueMustBeANumberAccessor(_ => "Saisissez un nombre.");
+                m.SetValueMustNotBeNullAccessor(_ => "Ce champ est obligatoire.");
+                m.SetMissingBindRequiredValueAccessor(_ => "Ce champ est obligatoire.");
+                m.SetMissingKeyOrValueAccessor(() => "Ce champ est obligatoire.");
+                m.SetUnknownValueIsInvalidAccessor(_ => "Valeur non valide.");
+                m.SetNonPropertyAttemptedValueIsInvalidAccessor(value => $"La valeur « {value} » n'est pas valide.");
+                m.SetNonPropertyUnknownValueIsInvalidAccessor(() => "Valeur non valide.");
+                m.SetNonPropertyValueMustBeANumberAccessor(() => "Saisissez un nombre.");
+                m.SetMissingRequestBodyRequiredValueAccessor(() => "Le formulaire est vide.");
+            });
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Boucle API";
@@ -35,6 +53,7 @@ public static class WebApp
             return Task.CompletedTask;
         }));
 
+        builder.Services.AddRateLimits();
         builder.Services.AddBoucleDatabase();
         builder.Services.AddReferenceData();
         builder.Services.AddAccounts();

@@ -10,6 +10,7 @@ public static class ListingsApi
     public static RouteGroupBuilder MapListingsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/listings", SearchAsync).WithName("SearchListings").WithSummary("Cherche les annonces publiées (offres et besoins).");
+        api.MapGet("/listings/geojson", GeoJsonAsync).WithName("ListingsGeoJson").WithSummary("Les annonces publiées en GeoJSON (mêmes filtres que la recherche, 2 000 au plus).");
         api.MapGet("/listings/{id:int}", GetAsync).WithName("GetListing").WithSummary("Une annonce.");
         return api;
     }
@@ -117,6 +118,31 @@ public static class ListingsApi
         return TypedResults.Ok(ToDto(listing, $"{http.Request.Scheme}://{http.Request.Host}"));
     }
 
+    private static async Task<Results<JsonHttpResult<GeoJsonCollection>, ValidationProblem>> GeoJsonAsync(
+        HttpContext http, ListingSearch search, AppDbContext db, CancellationToken ct,
+        string? q = null, string? type = null, string? category = null)
+    {
+        ListingType? listingType = type switch
+        {
+            null or "" => null,
+            "offer" => ListingType.Offer,
+            "need" => ListingType.Need,
+            _ => null,
+        };
+        if (type is not (null or "" or "offer" or "need"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["type"] = ["Valeurs possibles : offer, need."] });
+        }
+
+        var page = await search.SearchAsync(new ListingQuery { Words = q, Type = listingType, Category = category, Sort = ListingSort.Date, PageSize = 2000 }, ct);
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
+        var features = page.Items.Select(i => new GeoJsonFeature(
+            "Feature",
+            new GeoJsonPoint("Point", [Math.Round(i.Longitude, 5), Math.Round(i.Latitude, 5)]),
+            new GeoJsonProperties(i.Id, ListingLabels.Api(i.Type), i.Title, i.OrganisationName, i.Commune, $"{baseUrl}/annonces/{i.Id}"))).ToList();
+        return TypedResults.Json(new GeoJsonCollection("FeatureCollection", features), contentType: "application/geo+json");
+    }
+
     public static ListingDto ToDto(ListingSummary s, string baseUrl) => new(
         s.Id,
         ListingLabels.Api(s.Type),
@@ -160,6 +186,14 @@ public sealed record ListingDto(
     LocationDto Location,
     double? DistanceKm,
     string Url);
+
+public sealed record GeoJsonCollection(string Type, IReadOnlyList<GeoJsonFeature> Features);
+
+public sealed record GeoJsonFeature(string Type, GeoJsonPoint Geometry, GeoJsonProperties Properties);
+
+public sealed record GeoJsonPoint(string Type, double[] Coordinates);
+
+public sealed record GeoJsonProperties(int Id, string Type, string Title, string Organization, string? Commune, string Url);
 
 public sealed record CategoryDto(string Code, string Label);
 

@@ -1,0 +1,36 @@
+using System.Threading.RateLimiting;
+
+namespace Boucle.Web.Features.Api;
+
+public static class RateLimits
+{
+    private static readonly string[] AccountForms = ["/connexion", "/inscription", "/mot-de-passe-oublie", "/reinitialiser-mot-de-passe"];
+
+    /// Limits where abuse is cheap: account forms (guessing, mail bombing) and the API, per client address.
+    public static IServiceCollection AddRateLimits(this IServiceCollection services) => services.AddRateLimiter(o =>
+    {
+        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            var ip = context.Connection.RemoteIpAddress?.ToString() ?? "inconnu";
+            var path = context.Request.Path;
+            if (HttpMethods.IsPost(context.Request.Method) && AccountForms.Any(f => path.StartsWithSegments(f)))
+            {
+                return RateLimitPartition.GetFixedWindowLimiter("account:" + ip, _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) });
+            }
+
+            if (path.StartsWithSegments("/api/v1"))
+            {
+                return RateLimitPartition.GetTokenBucketLimiter("api:" + ip, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = 600,
+                    TokensPerPeriod = 300,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+                    QueueLimit = 0,
+                });
+            }
+
+            return RateLimitPartition.GetNoLimiter("none");
+        });
+    });
+}

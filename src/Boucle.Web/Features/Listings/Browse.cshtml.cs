@@ -1,0 +1,82 @@
+using Boucle.Web.Data;
+using Boucle.Web.Features.Reference;
+using Boucle.Web.Features.Territories;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Boucle.Web.Features.Listings;
+
+public sealed class BrowseModel(AppDbContext db, ListingSearch search, ReferenceData reference) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Type { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Category { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Commune { get; set; }
+    [BindProperty(SupportsGet = true)] public int Rayon { get; set; } = 30;
+    [BindProperty(SupportsGet = true)] public string Tri { get; set; } = "relevance";
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+
+    public IReadOnlyList<Category> Categories { get; private set; } = [];
+    public ListingPage Result { get; private set; } = new([], 0, 1, 20);
+    public string? NearName { get; private set; }
+    public string? CommuneError { get; private set; }
+    public int WiderRadius => Rayon < 30 ? 30 : Rayon < 50 ? 50 : 100;
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Categories = await db.Categories.AsNoTracking().Where(c => c.ParentCode == null).OrderBy(c => c.SortOrder).ThenBy(c => c.LabelFr).ToListAsync(ct);
+        var territory = await TerritoryQueries.MainAsync(db, ct);
+        Rayon = Math.Clamp(Rayon, 1, 200);
+        PageNumber = Math.Clamp(PageNumber, 1, 10_000);
+        Commune? near = null;
+        if (!string.IsNullOrWhiteSpace(Commune))
+        {
+            var found = reference.FindCommunes(Commune, 5);
+            near = found.FirstOrDefault();
+            if (near is null)
+            {
+                CommuneError = "Commune introuvable : essayez son code postal.";
+            }
+            else
+            {
+                NearName = near.Name;
+            }
+        }
+
+        var sort = Tri switch
+        {
+            "date" => ListingSort.Date,
+            "distance" => ListingSort.Distance,
+            _ => ListingSort.Relevance,
+        };
+        Result = await search.SearchAsync(new ListingQuery
+        {
+            Words = Q?.Length > 200 ? Q[..200] : Q,
+            Type = Type switch { "offer" => ListingType.Offer, "need" => ListingType.Need, _ => null },
+            Category = string.IsNullOrWhiteSpace(Category) ? null : Category,
+            Latitude = near?.Latitude,
+            Longitude = near?.Longitude,
+            RadiusKm = near is null ? null : Rayon,
+            Sort = sort,
+            Page = PageNumber,
+            PageSize = 20,
+            TerritoryId = territory?.Id,
+        }, ct);
+    }
+
+    public string PageUrl(int page) => BuildUrl(page, Rayon);
+
+    public string WiderUrl => BuildUrl(1, WiderRadius);
+
+    private string BuildUrl(int page, int radius) => QueryString.Create(new Dictionary<string, string?>
+    {
+        ["q"] = Q,
+        ["type"] = Type,
+        ["category"] = Category,
+        ["commune"] = Commune,
+        ["rayon"] = radius.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["tri"] = Tri,
+        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }).ToUriComponent().Insert(0, "/annonces");
+}

@@ -1,0 +1,84 @@
+using Boucle.Web.Data;
+using Boucle.Web.Features.Accounts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Boucle.Web.Features.Listings;
+
+public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes wasteCodes, TimeProvider time) : PageModel
+{
+    public ListingSummary Listing { get; private set; } = null!;
+    public IReadOnlyList<ListingPhoto> Photos { get; private set; } = [];
+    public WasteCode? Waste { get; private set; }
+    public bool CanEdit { get; private set; }
+    public bool SignedIn { get; private set; }
+    public int Version { get; private set; }
+    public string? Message { get; private set; }
+    public IReadOnlyList<(ListingStatus Status, string Label)> NextStatuses { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct) =>
+        await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostStatusAsync(int id, ListingStatus status, int version, CancellationToken ct)
+    {
+        var me = await actor.GetAsync(ct);
+        var listing = await db.Listings.SingleOrDefaultAsync(l => l.Id == id, ct);
+        if (listing is null || !me.IsMemberOf(listing.OrganisationId))
+        {
+            // Same answer whether the listing exists or not: nothing to learn about others' drafts.
+            return NotFound();
+        }
+
+        if (!Allowed(listing.Status).Any(s => s.Status == status))
+        {
+            ModelState.AddModelError(string.Empty, "Ce changement d'état n'est pas possible.");
+            Message = "Ce changement d'état n'est pas possible.";
+        }
+        else
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            // Optimistic concurrency: the update only applies to the version the person saw.
+            var changed = await db.Listings.Where(l => l.Id == id && l.Version == version)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Status, status)
+                    .SetProperty(l => l.Version, l => l.Version + 1)
+                    .SetProperty(l => l.UpdatedAt, now)
+                    .SetProperty(l => l.PublishedAt, l => status == ListingStatus.Published ? now : l.PublishedAt), ct);
+            Message = changed == 1
+                ? $"L'annonce est maintenant {ListingLabels.Fr(status)}."
+                : "L'annonce a changé entre-temps : rechargez la page et recommencez.";
+        }
+
+        await LoadAsync(id, ct);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(int id, CancellationToken ct)
+    {
+        var listing = await ListingQueries.FindVisibleAsync(db, actor, id, ct);
+        if (listing is null)
+        {
+            return false;
+        }
+
+        var me = await actor.GetAsync(ct);
+        Listing = listing;
+        SignedIn = me.UserId is not null;
+        CanEdit = me.IsMemberOf(listing.OrganisationId);
+        Photos = await db.ListingPhotos.AsNoTracking().Where(p => p.ListingId == id).OrderBy(p => p.SortOrder).ToListAsync(ct);
+        Waste = wasteCodes.Find(listing.WasteCode);
+        Version = await db.Listings.Where(l => l.Id == id).Select(l => l.Version).SingleAsync(ct);
+        NextStatuses = Allowed(listing.Status);
+        return true;
+    }
+
+    /// The lifecycle: draft → published → reserved → exchanged, withdrawn from any open state.
+    public static IReadOnlyList<(ListingStatus Status, string Label)> Allowed(ListingStatus current) => current switch
+    {
+        ListingStatus.Draft => [(ListingStatus.Published, "Publier"), (ListingStatus.Withdrawn, "Retirer")],
+        ListingStatus.Published => [(ListingStatus.Reserved, "Marquer réservée"), (ListingStatus.Exchanged, "Marquer échangée"), (ListingStatus.Withdrawn, "Retirer")],
+        ListingStatus.Reserved => [(ListingStatus.Exchanged, "Marquer échangée"), (ListingStatus.Published, "Remettre en ligne"), (ListingStatus.Withdrawn, "Retirer")],
+        ListingStatus.Withdrawn or ListingStatus.Expired => [(ListingStatus.Published, "Republier")],
+        _ => [],
+    };
+}
