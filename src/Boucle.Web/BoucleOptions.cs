@@ -18,6 +18,9 @@ public sealed class BoucleOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// Sign-in, sign-up and password-reset posts allowed per client address and minute.
+    public int AccountFormsPerMinute { get; set; } = 10;
+
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(Database);
 
     public string FullDataDir => Path.GetFullPath(DataDir);

@@ -25,6 +25,9 @@ public static class WebApp
 
         builder.Services.Configure<BoucleOptions>(builder.Configuration.GetSection("Boucle"));
         builder.Services.AddSingleton(TimeProvider.System);
+        // French text stays readable in the HTML source; encoding still neutralises markup.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");

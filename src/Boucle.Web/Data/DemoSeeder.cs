@@ -231,7 +231,7 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
     /// Rows as dictionaries: the seed awaits between rows, which a Sep row cannot cross.
     private static List<Dictionary<string, string>> ReadRows(string path)
     {
-        using var reader = Sep.Reader().FromFile(path);
+        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(path);
         var names = reader.Header.ColNames;
         var rows = new List<Dictionary<string, string>>();
         foreach (var row in reader)

@@ -16,7 +16,8 @@ public static class RateLimits
             var path = context.Request.Path;
             if (HttpMethods.IsPost(context.Request.Method) && AccountForms.Any(f => path.StartsWithSegments(f)))
             {
-                return RateLimitPartition.GetFixedWindowLimiter("account:" + ip, _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) });
+                var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<BoucleOptions>>().Value.AccountFormsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter("account:" + ip, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1) });
             }
 
             if (path.StartsWithSegments("/api/v1"))

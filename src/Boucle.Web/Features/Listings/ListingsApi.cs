@@ -106,13 +106,13 @@ public static class ListingsApi
         return TypedResults.Ok(new ListingPageDto([.. result.Items.Select(i => ToDto(i, baseUrl))], result.Total, result.Page, result.PageSize));
     }
 
-    private static async Task<Results<Ok<ListingDto>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> GetAsync(
+    private static async Task<Results<Ok<ListingDto>, ProblemHttpResult>> GetAsync(
         int id, HttpContext http, AppDbContext db, CurrentActor actor, CancellationToken ct)
     {
         var listing = await ListingQueries.FindVisibleAsync(db, actor, id, ct);
         if (listing is null)
         {
-            return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Annonce introuvable.", Status = 404 });
+            return TypedResults.Problem(title: "Annonce introuvable.", statusCode: StatusCodes.Status404NotFound);
         }
 
         return TypedResults.Ok(ToDto(listing, $"{http.Request.Scheme}://{http.Request.Host}"));

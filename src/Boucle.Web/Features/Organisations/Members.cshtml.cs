@@ -93,9 +93,10 @@ public sealed class MembersModel(AppDbContext db, CurrentActor actor, Mailer mai
 
         OrganisationName = organisation.Name;
         CanManage = me.CanManage(id);
-        Members = await db.Memberships.AsNoTracking().Where(m => m.OrganisationId == id)
+        var members = await db.Memberships.AsNoTracking().Where(m => m.OrganisationId == id)
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(u.DisplayName ?? u.Email!, u.Email!, m.Role))
-            .OrderByDescending(m => m.Role).ThenBy(m => m.Name).ToListAsync(ct);
+            .ToListAsync(ct);
+        Members = [.. members.OrderByDescending(m => m.Role).ThenBy(m => m.Name, StringComparer.CurrentCulture)];
         var now = time.GetUtcNow().UtcDateTime;
         PendingInvitations = await db.Invitations.AsNoTracking().Where(i => i.OrganisationId == id && i.AcceptedAt == null && i.ExpiresAt > now).ToListAsync(ct);
         return true;

@@ -16,14 +16,14 @@ public static class OrganisationServices
 
     public static RouteGroupBuilder MapOrganisationsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/organizations/{id:int}", async Task<Results<Ok<OrganisationDto>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> (int id, AppDbContext db, CancellationToken ct) =>
+        api.MapGet("/organizations/{id:int}", async Task<Results<Ok<OrganisationDto>, ProblemHttpResult>> (int id, AppDbContext db, CancellationToken ct) =>
         {
             var o = await db.Organisations.AsNoTracking().Where(o => o.Id == id && !o.Suspended)
                 .Select(o => new OrganisationDto(o.Id, o.Name, OrganisationLabels.Api(o.Kind), o.NafCode, o.CommuneName, o.Description, o.Verified,
                     db.Listings.Count(l => l.OrganisationId == o.Id && l.Status == ListingStatus.Published)))
                 .SingleOrDefaultAsync(ct);
             return o is null
-                ? TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Structure introuvable.", Status = 404 })
+                ? TypedResults.Problem(title: "Structure introuvable.", statusCode: StatusCodes.Status404NotFound)
                 : TypedResults.Ok(o);
         }).WithName("GetOrganization").WithSummary("Le profil public d'une structure.");
         return api;

@@ -85,7 +85,7 @@ public sealed class ReferenceData
 
     private static Dictionary<string, NafCode> LoadNaf(string path)
     {
-        using var reader = Sep.Reader().FromFile(path);
+        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(path);
         var result = new Dictionary<string, NafCode>(StringComparer.Ordinal);
         foreach (var row in reader)
         {
@@ -107,7 +107,7 @@ public sealed class ReferenceData
             var byInsee = new Dictionary<string, Commune>(StringComparer.Ordinal);
             var byPostal = new Dictionary<string, List<Commune>>(StringComparer.Ordinal);
             var folded = new Dictionary<string, string>(StringComparer.Ordinal);
-            using var reader = Sep.Reader().FromFile(path);
+            using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(path);
             foreach (var row in reader)
             {
                 var postal = row["codes_postaux"].ToString().Split('|', StringSplitOptions.RemoveEmptyEntries);
