@@ -97,6 +97,7 @@ public static class WebApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api", o => o.WithTitle("Boucle API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealth();
+        app.MapPhotos();
         app.MapCulture();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();

@@ -165,6 +165,7 @@ public static class ListingServices
         services.AddSingleton<CategoryCatalogue>();
         services.AddScoped<ListingSearch>();
         services.AddScoped<ListingWriter>();
+        services.AddSingleton<PhotoStore>();
         return services;
     }
 }

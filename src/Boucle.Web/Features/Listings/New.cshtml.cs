@@ -9,9 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Boucle.Web.Features.Listings;
 
 [Authorize]
-public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter writer, CategoryCatalogue catalogue) : PageModel
+public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter writer, CategoryCatalogue catalogue, PhotoStore photos) : PageModel
 {
     [BindProperty] public ListingForm Input { get; set; } = new();
+    [BindProperty] public List<IFormFile?> PhotoFiles { get; set; } = [];
+    [BindProperty] public List<string?> PhotoAlts { get; set; } = [];
     public string OrganisationName { get; private set; } = "";
     public IReadOnlyList<Category> Categories { get; private set; } = [];
 
@@ -49,6 +51,43 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter 
             }
         }
 
+        var uploads = new List<(IFormFile File, string Alt)>();
+        for (var i = 0; i < Math.Min(PhotoFiles.Count, PhotoStore.MaxPhotos); i++)
+        {
+            if (PhotoFiles[i] is not { Length: > 0 } file)
+            {
+                continue;
+            }
+
+            var alt = PhotoAlts.ElementAtOrDefault(i)?.Trim();
+            if (string.IsNullOrEmpty(alt))
+            {
+                ModelState.AddModelError($"PhotoAlts[{i}]", "Décrivez la photo en quelques mots (texte alternatif).");
+            }
+
+            uploads.Add((file, alt ?? ""));
+        }
+
+        if (!ModelState.IsValid)
+        {
+            await LoadAsync(me, ct);
+            return Page();
+        }
+
+        // Every photo is decoded before anything is written: one bad file refuses the whole form.
+        var stored = new List<(StoredPhoto Photo, string Alt)>();
+        for (var i = 0; i < uploads.Count; i++)
+        {
+            var (photo, error) = await photos.SaveAsync(uploads[i].File, ct);
+            if (photo is null)
+            {
+                ModelState.AddModelError($"PhotoFiles[{PhotoFiles.IndexOf(uploads[i].File)}]", error!);
+                continue;
+            }
+
+            stored.Add((photo, uploads[i].Alt));
+        }
+
         if (!ModelState.IsValid)
         {
             await LoadAsync(me, ct);
@@ -56,7 +95,15 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter 
         }
 
         var organisation = await db.Organisations.SingleAsync(o => o.Id == me.Current.OrganisationId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var listing = await writer.ApplyAsync(null, organisation, input, publish ? ListingStatus.Published : ListingStatus.Draft, ct);
+        for (var i = 0; i < stored.Count; i++)
+        {
+            db.ListingPhotos.Add(new ListingPhoto { ListingId = listing.Id, FileName = stored[i].Photo.FileName, AltText = stored[i].Alt, Width = stored[i].Photo.Width, Height = stored[i].Photo.Height, SortOrder = i });
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return Redirect($"/annonces/{listing.Id}");
     }
 
