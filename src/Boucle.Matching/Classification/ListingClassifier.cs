@@ -24,11 +24,10 @@ public sealed record Classification(
 
 /// <summary>
 /// Suggests categories, a List of Waste code and a hazardous flag from a listing's title and description, using the
-/// keywords of the embedded taxonomy (title words count more than description words). Thread-safe.
+/// keywords of the embedded taxonomy (the resource named in the title counts most, then its purpose, then the description). Thread-safe.
 /// </summary>
 public sealed class ListingClassifier
 {
-    private const double TitleWeight = 1.6;
     private const double KeepRatio = 0.3;
     private static readonly Lazy<ListingClassifier> LazyDefault = new(() => new ListingClassifier(Taxonomy.Default, FrenchAnalyzer.Default));
 
@@ -89,13 +88,11 @@ public sealed class ListingClassifier
     /// <param name="description">Listing description (optional).</param>
     public Classification Classify(string? title, string? description)
     {
-        var titleTerms = _analyzer.Terms(title);
-        var descTerms = _analyzer.Terms(description);
-        var scores = Score(titleTerms, descTerms);
-        return Describe(scores, titleTerms, descTerms, explicitWasteCode: null);
+        var fields = TitleSegments.Fields(_analyzer, title, description);
+        return Describe(Score(fields), [.. fields.SelectMany(f => f.Terms)], explicitWasteCode: null);
     }
 
-    internal Classification Describe(WeightedCategory[] scores, IReadOnlyList<string> titleTerms, IReadOnlyList<string> descTerms, string? explicitWasteCode)
+    internal Classification Describe(WeightedCategory[] scores, IReadOnlyList<string> allTerms, string? explicitWasteCode)
     {
         var total = scores.Sum(s => s.Score);
         var certainty = 1 - Math.Exp(-total / 2.0);
@@ -126,7 +123,7 @@ public sealed class ListingClassifier
 
             if (wasteCode is null && scores.Length == 0)
             {
-                var guess = _wasteLabels.Best([.. titleTerms, .. descTerms]);
+                var guess = _wasteLabels.Best(allTerms);
                 if (guess is not null)
                 {
                     wasteCode = guess.Value.Code;
@@ -162,11 +159,14 @@ public sealed class ListingClassifier
     internal bool IsHazardous(int category) => _hazardous[category];
 
     /// <summary>Category scores from keyword phrases, best first, normalised so the best weighs 1 in <c>Weight</c>.</summary>
-    internal WeightedCategory[] Score(IReadOnlyList<string> titleTerms, IReadOnlyList<string> descTerms)
+    internal WeightedCategory[] Score((IReadOnlyList<string> Terms, double Weight)[] fields)
     {
         var raw = new Dictionary<int, double>();
-        Accumulate(titleTerms, TitleWeight, raw);
-        Accumulate(descTerms, 1.0, raw);
+        foreach (var (terms, weight) in fields)
+        {
+            Accumulate(terms, weight, raw);
+        }
+
         if (raw.Count == 0)
         {
             return [];

@@ -9,7 +9,8 @@ namespace Boucle.Matching.Engine;
 internal sealed class PathwayMatrix
 {
     private const float SameCategory = 1.0f;
-    private const float ParentChild = 0.85f;
+    private const float OfferNarrower = 0.95f;
+    private const float OfferBroader = 0.75f;
     private const float Sibling = 0.35f;
 
     private readonly int _n;
@@ -32,10 +33,16 @@ internal sealed class PathwayMatrix
                 {
                     Set(o, d, SameCategory, SameInfo(cats[o]));
                 }
-                else if (taxonomy.IsSelfOrAncestor(o, d) || taxonomy.IsSelfOrAncestor(d, o))
+                else if (taxonomy.IsSelfOrAncestor(d, o))
                 {
+                    // The offer is a kind of what is sought ("compost" for "amendement"): it fully serves the need.
                     // Two purposes under the generic "use" root say nothing about each other.
-                    Set(o, d, useKind ? 0.2f : ParentChild, RelatedInfo(cats[o], cats[d]));
+                    Set(o, d, useKind ? 0.2f : OfferNarrower, RelatedInfo(cats[o], cats[d]));
+                }
+                else if (taxonomy.IsSelfOrAncestor(o, d))
+                {
+                    // The offer is broader than the need ("bois" for "palettes"): it may or may not fit.
+                    Set(o, d, useKind ? 0.2f : OfferBroader, RelatedInfo(cats[o], cats[d]));
                 }
                 else if (!useKind && parent[o] >= 0 && parent[o] == parent[d])
                 {

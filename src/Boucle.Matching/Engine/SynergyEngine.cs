@@ -59,9 +59,8 @@ internal sealed class EngineKnowledge
 
     public PreparedListing Prepare(MatchListing l)
     {
-        var titleTerms = Analyzer.Terms(l.Title);
-        var descTerms = Analyzer.Terms(l.Description);
-        var cats = Classifier.Score(titleTerms, descTerms).ToList();
+        var fields = TitleSegments.Fields(Analyzer, l.Title, l.Description);
+        var cats = Classifier.Score(fields).ToList();
 
         var chosen = Taxonomy.IndexOf(l.CategoryCode);
         if (chosen >= 0)
@@ -84,19 +83,17 @@ internal sealed class EngineKnowledge
         }
 
         var terms = new List<(string Term, double Weight)>();
-        foreach (var t in titleTerms)
+        foreach (var (fieldTerms, weight) in fields)
         {
-            terms.Add((t, 2.0));
-        }
+            foreach (var t in fieldTerms)
+            {
+                terms.Add((t, weight));
+            }
 
-        foreach (var t in descTerms)
-        {
-            terms.Add((t, 1.0));
-        }
-
-        foreach (var c in Analyzer.Concepts(titleTerms).Concat(Analyzer.Concepts(descTerms)))
-        {
-            terms.Add((c, 1.5));
+            foreach (var c in Analyzer.Concepts(fieldTerms))
+            {
+                terms.Add((c, weight * 0.75));
+            }
         }
 
         var regularity = Quantities.ParseFrequency(l.Frequency);

@@ -239,22 +239,43 @@ public sealed class SynergyIndex
     private Scored Score(PreparedListing q, PreparedListing c, DateOnly today)
     {
         var (offer, need) = q.Listing.Kind == ListingKind.Offer ? (q, c) : (c, q);
-        double pathway = 0;
+        // Best single category link, blended with how much of each side's category mass is served: a steel offer
+        // covers both "métal" and "ferronnerie" of a blacksmith's need, a pallet offer only the second.
+        double best = 0;
         var bestO = -1;
         var bestN = -1;
+        Span<double> needBest = stackalloc double[need.Categories.Length];
+        double offerCovered = 0, offerMass = 0;
         for (var i = 0; i < offer.Categories.Length; i++)
         {
+            double rowBest = 0;
             for (var j = 0; j < need.Categories.Length; j++)
             {
-                var s = offer.CategoryWeights[i] * need.CategoryWeights[j] * _k.Matrix.Strength(offer.Categories[i], need.Categories[j]);
-                if (s > pathway)
+                var strength = _k.Matrix.Strength(offer.Categories[i], need.Categories[j]);
+                var s = offer.CategoryWeights[i] * need.CategoryWeights[j] * strength;
+                if (s > best)
                 {
-                    pathway = s;
+                    best = s;
                     bestO = offer.Categories[i];
                     bestN = need.Categories[j];
                 }
+
+                rowBest = Math.Max(rowBest, strength);
+                needBest[j] = Math.Max(needBest[j], strength * offer.CategoryWeights[i]);
             }
+
+            offerCovered += offer.CategoryWeights[i] * rowBest;
+            offerMass += offer.CategoryWeights[i];
         }
+
+        double needCovered = 0, needMass = 0;
+        for (var j = 0; j < need.Categories.Length; j++)
+        {
+            needCovered += need.CategoryWeights[j] * needBest[j];
+            needMass += need.CategoryWeights[j];
+        }
+
+        var pathway = best == 0 ? 0 : (0.5 * best) + (0.25 * needCovered / needMass) + (0.25 * offerCovered / offerMass);
 
         var text = Cosine(q, c);
         var relevance = 1 - ((1 - (0.8 * pathway)) * (1 - (0.6 * text)));
