@@ -10,6 +10,7 @@ internal sealed class PathwayMatrix
 {
     private const float SameCategory = 1.0f;
     private const float OfferNarrower = 0.95f;
+    private const float OfferNarrowerThanRoot = 0.8f;
     private const float OfferBroader = 0.75f;
     private const float Sibling = 0.35f;
 
@@ -37,7 +38,8 @@ internal sealed class PathwayMatrix
                 {
                     // The offer is a kind of what is sought ("compost" for "amendement"): it fully serves the need.
                     // Two purposes under the generic "use" root say nothing about each other.
-                    Set(o, d, useKind ? 0.2f : OfferNarrower, RelatedInfo(cats[o], cats[d]));
+                    // A need for a whole root family ("coproduits", "déchets verts") is vague, so it counts less.
+                    Set(o, d, useKind ? 0.2f : parent[d] < 0 ? OfferNarrowerThanRoot : OfferNarrower, RelatedInfo(cats[o], cats[d]));
                 }
                 else if (taxonomy.IsSelfOrAncestor(o, d))
                 {

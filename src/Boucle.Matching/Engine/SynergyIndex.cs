@@ -227,8 +227,10 @@ public sealed class SynergyIndex
         }
 
         var (offer, need) = q.Listing.Kind == ListingKind.Offer ? (q, c) : (c, q);
-        // Hazardous waste goes only to an organisation authorised to take it, whichever side asks.
-        if ((offer.Hazardous || need.Hazardous) && !need.Listing.AuthorisedForHazardous)
+        // Hazardous waste goes only to an organisation authorised to take it, whichever side asks. Only the offer's
+        // hazard counts: a need's text names hazardous words as context ("sols acides"), and whatever it would
+        // receive is an offer that carries its own flag.
+        if (offer.Hazardous && !need.Listing.AuthorisedForHazardous)
         {
             return false;
         }

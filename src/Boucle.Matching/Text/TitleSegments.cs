@@ -10,7 +10,7 @@ namespace Boucle.Matching.Text;
 internal static partial class TitleSegments
 {
     public const double ActorWeight = 0.8;
-    public const double ObjectWeight = 2.0;
+    public const double ObjectWeight = 2.5;
     public const double PurposeWeight = 1.2;
     public const double DescriptionWeight = 1.0;
 
