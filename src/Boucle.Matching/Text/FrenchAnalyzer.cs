@@ -234,7 +234,8 @@ public sealed class FrenchAnalyzer
         else
         {
             // The light stemmer expects accented lower-case input (it folds some endings itself); fold afterwards.
-            var chars = lower.ToCharArray();
+            // Ligatures are expanded first so "cœur" and "coeur" stem alike.
+            var chars = lower.Replace("œ", "oe", StringComparison.Ordinal).Replace("æ", "ae", StringComparison.Ordinal).ToCharArray();
             var len = Stemmer.Stem(chars, chars.Length);
             result = Fold(new string(chars, 0, len));
             if (result.Length < 2)
