@@ -19,12 +19,14 @@ public sealed class SynergyIndex
     private readonly int[][][] _categoryPostings; // [kind][category] → listing indices
     private readonly Dictionary<int, int[]>[] _termPostings; // [kind] term → listing indices
     private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
+    private readonly ThreadLocal<Marker> _markers;
 
     internal SynergyIndex(SynergyEngine engine, PreparedListing[] items, TimeProvider time)
     {
         _k = engine.Knowledge;
         _items = items;
         _time = time;
+        _markers = new ThreadLocal<Marker>(() => new Marker(items.Length));
         var df = new List<int>();
         var docTerms = new List<int>[items.Length];
         for (var i = 0; i < items.Length; i++)
@@ -169,13 +171,29 @@ public sealed class SynergyIndex
         }
 
         var other = q.Listing.Kind == ListingKind.Offer ? 1 : 0;
-        var candidates = new HashSet<int>();
+        // A per-thread generation-stamped array dedupes candidates without hashing or clearing.
+        var marker = _markers.Value!;
+        var gen = ++marker.Generation;
+        var marks = marker.Marks;
+        var candidates = new List<int>();
+        void Add(int[] postings)
+        {
+            foreach (var i in postings)
+            {
+                if (marks[i] != gen)
+                {
+                    marks[i] = gen;
+                    candidates.Add(i);
+                }
+            }
+        }
+
         foreach (var c in q.Categories)
         {
             var related = q.Listing.Kind == ListingKind.Offer ? _k.Matrix.Targets[c] : _k.Matrix.Sources[c];
             foreach (var rc in related)
             {
-                candidates.UnionWith(_categoryPostings[other][rc]);
+                Add(_categoryPostings[other][rc]);
             }
         }
 
@@ -183,7 +201,7 @@ public sealed class SynergyIndex
         {
             if (_termPostings[other].TryGetValue(t, out var postings) && postings.Length <= MaxTermPostings)
             {
-                candidates.UnionWith(postings);
+                Add(postings);
             }
         }
 
@@ -455,6 +473,13 @@ public sealed class SynergyIndex
             s.Distance is { } d ? Math.Round(d, 1) : null,
             reasons,
             new ScoreParts(Math.Round(p.Pathway, 3), Math.Round(p.Text, 3), Math.Round(p.Distance, 3), Math.Round(p.Quantity, 3), Math.Round(p.Timing, 3)));
+    }
+
+    private sealed class Marker(int size)
+    {
+        public int[] Marks { get; } = new int[size];
+
+        public int Generation { get; set; }
     }
 
     private readonly record struct Scored(int Index, double Total, double Relevance, ScoreParts Parts, double? Distance, int OfferCategory, int NeedCategory);
