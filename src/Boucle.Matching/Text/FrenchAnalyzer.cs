@@ -172,6 +172,57 @@ public sealed class FrenchAnalyzer
         return result;
     }
 
+    /// <summary>
+    /// Terms to index for a text: its analysed terms plus one concept token ("~biodechet") for every thesaurus
+    /// phrase found in it, so that a search for any synonym finds the text through the concept.
+    /// </summary>
+    /// <param name="text">Free text, French or English.</param>
+    public IReadOnlyList<string> IndexTerms(string? text)
+    {
+        var terms = Terms(text);
+        return [.. terms, .. Concepts(terms)];
+    }
+
+    /// <summary>
+    /// A search query as groups of alternatives: a listing matches the query when it holds one term of every
+    /// group. A thesaurus phrase becomes its concept token; any other word stands for itself.
+    /// </summary>
+    /// <param name="query">The user's query.</param>
+    public IReadOnlyList<IReadOnlyList<string>> QueryGroups(string? query)
+    {
+        var terms = Terms(query);
+        var groups = new List<IReadOnlyList<string>>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var matched = false;
+            if (_phrasesByFirstTerm.TryGetValue(terms[i], out var phrases))
+            {
+                foreach (var p in phrases)
+                {
+                    if (StartsAt(terms, i, p.Terms))
+                    {
+                        if (seen.Add(_groupConcepts[p.Group]))
+                        {
+                            groups.Add([_groupConcepts[p.Group]]);
+                        }
+
+                        i += p.Terms.Length - 1;
+                        matched = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!matched && seen.Add(terms[i]))
+            {
+                groups.Add([terms[i]]);
+            }
+        }
+
+        return groups;
+    }
+
     /// <summary>Thesaurus groups whose phrases occur in the analysed terms, as concept tokens ("~biodechet").</summary>
     internal IEnumerable<string> Concepts(IReadOnlyList<string> terms) => MatchedGroups(terms).Select(g => _groupConcepts[g]);
 

@@ -1,14 +1,19 @@
+using Boucle.Matching.Classification;
+using Boucle.Matching.Knowledge;
+
 namespace Boucle.Web.Features.Listings;
 
 public sealed record CategoryNode(string Code, string? ParentCode, string LabelFr, string LabelEn, int SortOrder);
 
-public sealed record CategorySuggestion(string Code, double Confidence);
-
 /// The taxonomy and the classifier, both from the synergy engine's knowledge files.
 public sealed class CategoryCatalogue
 {
-    // MERGE: replaced by the engine's taxonomy and classifier.
-    public IReadOnlyList<CategoryNode> All { get; } = [];
+    public IReadOnlyList<CategoryNode> All { get; } =
+        [.. Taxonomy.Default.Categories.Select((c, i) => new CategoryNode(c.Code, c.Parent, c.LabelFr, c.LabelEn, i))];
 
-    public CategorySuggestion? Suggest(string? title, string? description) => null;
+    /// The engine's best category for the text, when it is confident enough to propose one.
+    public CategorySuggestion? Suggest(string? title, string? description) =>
+        ListingClassifier.Default.Classify(title, description).Categories.FirstOrDefault(c => c.Confidence >= 0.3);
+
+    public Classification Classify(string? title, string? description) => ListingClassifier.Default.Classify(title, description);
 }

@@ -1,47 +1,30 @@
-using Boucle.Web.Features.Reference;
+using Boucle.Matching.Text;
 
 namespace Boucle.Web.Features.Listings;
 
-/// The one analyser of the board: the same terms are indexed and searched on both databases.
+/// The one analyser of the board (the engine's): the same terms are indexed and searched on both databases.
 public sealed class SearchText
 {
-    private static readonly HashSet<string> StopWords = ["le", "la", "les", "l", "d", "de", "des", "du", "un", "une", "et", "ou", "a", "au", "aux", "en", "pour", "par", "sur", "avec", "sans", "dans", "qu", "que", "qui", "nous", "vous", "est"];
+    private readonly FrenchAnalyzer _analyzer = FrenchAnalyzer.Default;
 
+    /// Title terms weigh more than description terms in relevance.
     public IReadOnlyList<(string Term, int Weight)> IndexTerms(string title, string? description)
     {
         var weights = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var t in Analyse(title))
+        foreach (var t in _analyzer.IndexTerms(title))
         {
             weights[t] = Math.Max(weights.GetValueOrDefault(t), 3);
         }
 
-        foreach (var t in Analyse(description))
+        foreach (var t in _analyzer.IndexTerms(description))
         {
             weights[t] = Math.Max(weights.GetValueOrDefault(t), 1);
         }
 
-        return [.. weights.Select(kv => (kv.Key, kv.Value))];
+        return [.. weights.Where(kv => kv.Key.Length <= 64).Select(kv => (kv.Key, kv.Value))];
     }
 
-    /// One group per query word: a listing matches the group when it has any term of it.
+    /// One group per query word or thesaurus phrase: a listing matches the group when it has any term of it.
     public IReadOnlyList<string[]> QueryGroups(string? query) =>
-        [.. Analyse(query).Distinct().Select(t => new[] { t })];
-
-    public static IEnumerable<string> Analyse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            yield break;
-        }
-
-        foreach (var raw in ReferenceData.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (StopWords.Contains(raw) || raw.Length > 64)
-            {
-                continue;
-            }
-
-            yield return raw.Length > 3 && (raw.EndsWith('s') || raw.EndsWith('x')) ? raw[..^1] : raw;
-        }
-    }
+        [.. _analyzer.QueryGroups(query).Select(g => g.ToArray())];
 }

@@ -22,6 +22,6 @@ public sealed class WasteCodes
         return compact.Length == 6 && _byCompact.Value.TryGetValue(compact, out var entry) ? entry : null;
     }
 
-    // MERGE: read from the engine's List of Waste once its branch lands.
-    private static Dictionary<string, WasteCode> Load() => [];
+    private static Dictionary<string, WasteCode> Load() => Boucle.Matching.Knowledge.ListOfWaste.Entries
+        .ToDictionary(e => e.Code.Replace(" ", "", StringComparison.Ordinal), e => new WasteCode(e.Code, e.LabelFr, e.LabelEn, e.Hazardous));
 }
