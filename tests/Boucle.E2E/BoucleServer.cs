@@ -34,10 +34,17 @@ public sealed class BoucleServer : IAsyncLifetime
         factory.StartServer();
         BaseAddress = factory.ClientOptions.BaseAddress;
 
+        // Debian's Chromium (apt-get install chromium): Playwright's own browser download needs the internet.
+        var chromium = Environment.GetEnvironmentVariable("BOUCLE_E2E_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException($"No Chromium at {chromium}: install Debian's package (apt-get install chromium) or set BOUCLE_E2E_CHROMIUM.");
+        }
+
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("BOUCLE_E2E_CHROMIUM") ?? "/usr/bin/chromium",
+            ExecutablePath = chromium,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
         });

@@ -19,7 +19,7 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
     /// the rest of a journey while a markup fix is pending. Off by default: the suite is strict.
     private static readonly bool ReportOnly = Environment.GetEnvironmentVariable("BOUCLE_E2E_REPORT_ONLY") is "1" or "true";
     private readonly List<string> pageErrors = [];
-    private int shot;
+    private static int shot;
 
     protected BoucleServer Server { get; } = server;
 
@@ -89,7 +89,7 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
         if (!string.IsNullOrEmpty(ScreenshotDir))
         {
             Directory.CreateDirectory(ScreenshotDir);
-            var name = $"{GetType().Name}-{++shot:D2}-{SafeName().Replace(path, "_").Trim('_')}";
+            var name = $"{Interlocked.Increment(ref shot):D3}-{GetType().Name}-{SafeName().Replace(path, "_").Trim('_')}";
             if (name.Length > 120)
             {
                 name = name[..120];
