@@ -1,0 +1,235 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using MimeKit;
+using Xunit.Abstractions;
+
+namespace Boucle.E2E;
+
+/// What every journey shares: a fresh browser context (own cookies), and after each page a
+/// screenshot when BOUCLE_E2E_SCREENSHOTS names a folder, then an axe-core check (WCAG 2.1 A and AA).
+[Collection(BoucleCollection.Name)]
+public abstract partial class Journey(BoucleServer server, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string? ScreenshotDir = Environment.GetEnvironmentVariable("BOUCLE_E2E_SCREENSHOTS");
+
+    /// BOUCLE_E2E_REPORT_ONLY=1 prints axe violations and CSP reports instead of failing, to see
+    /// the rest of a journey while a markup fix is pending. Off by default: the suite is strict.
+    private static readonly bool ReportOnly = Environment.GetEnvironmentVariable("BOUCLE_E2E_REPORT_ONLY") is "1" or "true";
+    private readonly List<string> pageErrors = [];
+    private static int shot;
+
+    protected BoucleServer Server { get; } = server;
+
+    protected ITestOutputHelper Output { get; } = output;
+
+    protected IBrowserContext Context { get; private set; } = null!;
+
+    protected IPage Page { get; private set; } = null!;
+
+    /// Journeys that test the markup itself (not the Content-Security-Policy) turn the policy off.
+    protected virtual bool BypassCsp => false;
+
+    public async Task InitializeAsync()
+    {
+        Context = await Server.Browser.NewContextAsync(new()
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            Locale = "fr-FR",
+            ViewportSize = new() { Width = 1280, Height = 900 },
+            BypassCSP = BypassCsp,
+        });
+        Context.SetDefaultTimeout(15_000);
+        // Nothing leaves the machine: map tiles and any other outside address fail at once, as offline.
+        await Context.RouteAsync("**/*", async route =>
+        {
+            var url = new Uri(route.Request.Url);
+            if (url.IsLoopback)
+            {
+                await route.ContinueAsync();
+            }
+            else
+            {
+                await route.AbortAsync("internetdisconnected");
+            }
+        });
+        Page = await Context.NewPageAsync();
+        Page.PageError += (_, error) => pageErrors.Add(error);
+        Page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                pageErrors.Add("CSP: " + message.Text);
+            }
+        };
+    }
+
+    public async Task DisposeAsync() => await Context.CloseAsync();
+
+    protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    protected static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
+
+    /// Opens a path of the site, expects a successful answer, then checks the page.
+    protected async Task GoAsync(string path)
+    {
+        var response = await Page.GotoAsync(path);
+        Assert.NotNull(response);
+        Assert.True(response.Ok, $"GET {path} answered {response.Status}");
+        await CheckPageAsync();
+    }
+
+    /// After a navigation: screenshot (if asked), no script error, no axe violation.
+    protected async Task CheckPageAsync()
+    {
+        await Page.WaitForLoadStateAsync(LoadState.Load);
+        var path = new Uri(Page.Url).PathAndQuery;
+        if (!string.IsNullOrEmpty(ScreenshotDir))
+        {
+            Directory.CreateDirectory(ScreenshotDir);
+            var name = $"{Interlocked.Increment(ref shot):D3}-{GetType().Name}-{SafeName().Replace(path, "_").Trim('_')}";
+            if (name.Length > 120)
+            {
+                name = name[..120];
+            }
+
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+        }
+
+        if (pageErrors.Count > 0)
+        {
+            var errors = $"Browser errors on {path}:\n" + string.Join("\n", pageErrors);
+            pageErrors.Clear();
+            Fail(errors);
+        }
+
+        var result = await Page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        if (result.Violations.Length > 0)
+        {
+            var report = new StringBuilder($"axe-core: {result.Violations.Length} violation(s) on {path}\n");
+            foreach (var v in result.Violations)
+            {
+                report.AppendLine($"- {v.Id} ({v.Impact}): {v.Help} {v.HelpUrl}");
+                foreach (var node in v.Nodes)
+                {
+                    report.AppendLine($"    {node.Target}  {node.Html}");
+                }
+            }
+
+            Fail(report.ToString());
+        }
+    }
+
+    private void Fail(string message)
+    {
+        Output.WriteLine(message);
+        if (ReportOnly)
+        {
+            Console.Error.WriteLine("[report only] " + message);
+        }
+        else
+        {
+            Assert.Fail(message);
+        }
+    }
+
+    /// Clicks something that submits or navigates, waits for the next page and checks it.
+    protected async Task SubmitAsync(ILocator button)
+    {
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoad(object? sender, IPage page) => loaded.TrySetResult();
+        Page.Load += OnLoad;
+        try
+        {
+            await button.ClickAsync();
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            Page.Load -= OnLoad;
+        }
+
+        await CheckPageAsync();
+    }
+
+    protected ILocator Button(string name) => Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    /// The error message rendered right after a form field (the span that follows the input).
+    protected ILocator FieldError(string inputId) => Page.Locator($"#{inputId} + .field-error");
+
+    protected async Task SignInAsync(string email, string password)
+    {
+        await GoAsync("/connexion");
+        await Page.GetByLabel("Adresse e-mail").FillAsync(email);
+        await Page.GetByLabel("Mot de passe", new() { Exact = true }).FillAsync(password);
+        await SubmitAsync(Button("Se connecter"));
+        await Expect(Page).ToHaveURLAsync(new Regex("/mon-espace$"));
+    }
+
+    /// A confirmed account created in the store, signed in through the form.
+    protected async Task<string> SignInAsNewUserAsync(string displayName)
+    {
+        var (email, password) = await Server.CreateConfirmedUserAsync(displayName);
+        await SignInAsync(email, password);
+        return email;
+    }
+
+    /// Creates an organisation through its form with valid values; returns the organisation page's path.
+    protected async Task<string> CreateOrganisationAsync(string name, string siret = "73282932000074")
+    {
+        await GoAsync("/structures/nouvelle");
+        await FillOrganisationAsync(name, siret);
+        await SubmitAsync(Button("Créer la structure"));
+        await Expect(Page).ToHaveURLAsync(new Regex(@"/structures/\d+$"));
+        return new Uri(Page.Url).AbsolutePath;
+    }
+
+    protected async Task FillOrganisationAsync(string name, string siret)
+    {
+        await Page.GetByLabel("Nom de la structure").FillAsync(name);
+        await Page.GetByLabel("Type de structure").SelectOptionAsync(new SelectOptionValue { Label = "Entreprise" });
+        await Page.GetByLabel("SIRET").FillAsync(siret);
+        await Page.GetByLabel("Commune (nom, code postal ou code INSEE)").FillAsync("Bergerac");
+    }
+
+    /// Waits for the outbox sender to write the message to `to` and returns its text body.
+    protected async Task<string> WaitForMailAsync(string to, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Directory.Exists(Server.MailDir))
+            {
+                foreach (var file in Directory.GetFiles(Server.MailDir, "*.eml"))
+                {
+                    MimeMessage message;
+                    try
+                    {
+                        message = await MimeMessage.LoadAsync(file);
+                    }
+                    catch (Exception ex) when (ex is FormatException or IOException)
+                    {
+                        continue; // still being written
+                    }
+
+                    if (message.To.Mailboxes.Any(m => string.Equals(m.Address, to, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        return message.TextBody ?? message.HtmlBody ?? "";
+                    }
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"No e-mail to {to} in {Server.MailDir}");
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9-]+")]
+    private static partial Regex SafeName();
+}
