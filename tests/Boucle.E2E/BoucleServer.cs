@@ -108,6 +108,7 @@ internal sealed class Factory(string dataDir) : WebApplicationFactory<Program>
         builder.UseSetting("Boucle:Database", "");
         builder.UseSetting("Boucle:NoDemo", "false");
         builder.UseSetting("Boucle:Smtp:Host", "");
+        builder.UseSetting("Boucle:AccountFormsPerMinute", "1000");
     }
 }
 

@@ -28,7 +28,7 @@ public sealed class MarkupInjectionJourney(BoucleServer server, ITestOutputHelpe
         var listingPath = new Uri(Page.Url).AbsolutePath;
         await AssertInertAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(title);
-        await Expect(Page.Locator("article p[style]")).ToHaveTextAsync(description);
+        await Expect(Page.Locator("article p.description")).ToHaveTextAsync(description);
         Assert.Equal($"{title} · Boucle", await Page.TitleAsync());
 
         // Everywhere the title is listed: the board, the home page, the member's space.

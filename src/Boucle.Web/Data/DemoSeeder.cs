@@ -97,7 +97,7 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
         db.TerritoryFacilitators.Add(new TerritoryFacilitator { TerritoryId = territory.Id, UserId = facilitator.Id, Since = now });
 
         var organisations = new Dictionary<string, Organisation>(StringComparer.Ordinal);
-                {
+        {
             foreach (var row in ReadRows(Path.Combine(Folder, "organisations.csv")))
             {
                 var key = row["key"];
@@ -141,7 +141,7 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
         await db.SaveChangesAsync(ct);
 
         var listingsByKey = new Dictionary<string, Listing>(StringComparer.Ordinal);
-                {
+        {
             foreach (var row in ReadRows(Path.Combine(Folder, "listings.csv")))
             {
                 var organisation = organisations[row["organisation"]];

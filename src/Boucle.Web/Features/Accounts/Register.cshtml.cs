@@ -36,6 +36,19 @@ public sealed class RegisterModel(UserManager<AppUser> users, AppDbContext db, M
         {
             ModelState.AddModelError(nameof(Password), "Choisissez un mot de passe.");
         }
+        else
+        {
+            // Every field's problem at once, not one per submission.
+            var candidate = new AppUser { UserName = Email ?? "", Email = Email };
+            foreach (var validator in users.PasswordValidators)
+            {
+                var check = await validator.ValidateAsync(users, candidate, Password);
+                foreach (var error in check.Errors)
+                {
+                    ModelState.AddModelError(nameof(Password), error.Description);
+                }
+            }
+        }
 
         if (!ModelState.IsValid)
         {
