@@ -38,6 +38,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         base.OnModelCreating(builder);
         builder.HasDbFunction(typeof(SqlFunctions).GetMethod(nameof(SqlFunctions.DistanceKm))!).HasName(SqlFunctions.DistanceFunction);
 
+        // Features added later keep their mapping in their own folder (IEntityTypeConfiguration<T>).
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
         builder.Entity<Territory>(e =>
         {
             e.HasIndex(t => t.Slug).IsUnique();
