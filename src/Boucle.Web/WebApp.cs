@@ -7,6 +7,7 @@ using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
+using Boucle.Web.Features.Synergies;
 using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
 
@@ -63,6 +64,7 @@ public static class WebApp
         builder.Services.AddEmail();
         builder.Services.AddListings();
         builder.Services.AddOrganisations();
+        builder.Services.AddSynergies();
 
         var app = builder.Build();
 
@@ -102,6 +104,7 @@ public static class WebApp
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
         api.MapOrganisationsApi();
+        api.MapSynergiesApi();
         api.MapReferenceApi();
 
         await app.RunAsync();

@@ -8,10 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Boucle.Web.Features.Accounts;
 
 [Authorize]
-public sealed class DashboardModel(AppDbContext db, CurrentActor actor) : PageModel
+public sealed class DashboardModel(AppDbContext db, CurrentActor actor, Synergies.SynergyService synergies) : PageModel
 {
     public ActorInfo Actor { get; private set; } = ActorInfo.Anonymous;
     public IReadOnlyList<ListingSummary> Listings { get; private set; } = [];
+    public IReadOnlyList<(ListingSummary Own, Synergies.SynergyMatch Match)> Opportunities { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -21,6 +22,13 @@ public sealed class DashboardModel(AppDbContext db, CurrentActor actor) : PageMo
             // Members see all their organisation's listings, drafts included.
             Listings = await db.Listings.AsNoTracking().Where(l => l.OrganisationId == current.OrganisationId)
                 .OrderByDescending(l => l.UpdatedAt).Select(ListingQueries.Summary).ToListAsync(ct);
+            var opportunities = new List<(ListingSummary, Synergies.SynergyMatch)>();
+            foreach (var own in Listings.Where(l => l.Status is ListingStatus.Published or ListingStatus.Reserved))
+            {
+                opportunities.AddRange((await synergies.MatchesForAsync(db, own.Id, 3, ct)).Select(m => (own, m)));
+            }
+
+            Opportunities = [.. opportunities.OrderByDescending(o => o.Item2.Score).Take(10)];
         }
     }
 

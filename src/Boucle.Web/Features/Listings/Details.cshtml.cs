@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Boucle.Web.Features.Listings;
 
-public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes wasteCodes, TimeProvider time) : PageModel
+public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes wasteCodes, TimeProvider time, Synergies.SynergyService synergies, Synergies.ListingChanges changes, Synergies.SynergyDigest digest) : PageModel
 {
     public ListingSummary Listing { get; private set; } = null!;
     public IReadOnlyList<ListingPhoto> Photos { get; private set; } = [];
@@ -16,6 +16,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
     public int Version { get; private set; }
     public string? Message { get; private set; }
     public IReadOnlyList<(ListingStatus Status, string Label)> NextStatuses { get; private set; } = [];
+    public IReadOnlyList<Synergies.SynergyMatch> Matches { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
@@ -44,6 +45,15 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
                     .SetProperty(l => l.Version, l => l.Version + 1)
                     .SetProperty(l => l.UpdatedAt, now)
                     .SetProperty(l => l.PublishedAt, l => status == ListingStatus.Published ? now : l.PublishedAt), ct);
+            if (changed == 1)
+            {
+                changes.Bump();
+                if (status == ListingStatus.Published)
+                {
+                    await digest.NotifyAsync(id, $"{Request.Scheme}://{Request.Host}", ct);
+                }
+            }
+
             Message = changed == 1
                 ? $"L'annonce est maintenant {ListingLabels.Fr(status)}."
                 : "L'annonce a changé entre-temps : rechargez la page et recommencez.";
@@ -69,6 +79,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
         Waste = wasteCodes.Find(listing.WasteCode);
         Version = await db.Listings.Where(l => l.Id == id).Select(l => l.Version).SingleAsync(ct);
         NextStatuses = Allowed(listing.Status);
+        Matches = await synergies.MatchesForAsync(db, id, 8, ct);
         return true;
     }
 

@@ -25,7 +25,7 @@ public sealed record ListingInput
     public double? Longitude { get; init; }
 }
 
-public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider time, WasteCodes wasteCodes)
+public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider time, WasteCodes wasteCodes, Synergies.ListingChanges changes)
 {
     /// Field errors in French, keyed by the input's property names.
     public async Task<Dictionary<string, string[]>> ValidateAsync(ListingInput input, CancellationToken ct)
@@ -152,6 +152,7 @@ public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider
             await transaction.CommitAsync(ct);
         }
 
+        changes.Bump();
         return listing;
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Boucle.Web.Features.Listings;
 
 [Authorize]
-public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter writer, CategoryCatalogue catalogue, PhotoStore photos) : PageModel
+public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter writer, CategoryCatalogue catalogue, PhotoStore photos, Synergies.SynergyDigest digest) : PageModel
 {
     [BindProperty] public ListingForm Input { get; set; } = new();
     [BindProperty] public List<IFormFile?> PhotoFiles { get; set; } = [];
@@ -104,6 +104,11 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter 
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        if (publish)
+        {
+            await digest.NotifyAsync(listing.Id, $"{Request.Scheme}://{Request.Host}", ct);
+        }
+
         return Redirect($"/annonces/{listing.Id}");
     }
 

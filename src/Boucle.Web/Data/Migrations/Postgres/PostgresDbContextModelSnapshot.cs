@@ -625,6 +625,58 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.ToTable("Organisations");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("NeedListingId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OfferListingId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Pathway")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NeedListingId");
+
+                    b.HasIndex("OfferListingId", "NeedListingId")
+                        .IsUnique();
+
+                    b.HasIndex("TerritoryId", "Status");
+
+                    b.ToTable("SynergyDecision");
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Territories.Territory", b =>
                 {
                     b.Property<int>("Id")
@@ -940,6 +992,21 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasOne("Boucle.Web.Features.Territories.Territory", null)
                         .WithMany()
                         .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("NeedListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("OfferListingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -517,6 +517,39 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "SynergyDecision",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
+                    OfferListingId = table.Column<int>(type: "integer", nullable: false),
+                    NeedListingId = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Score = table.Column<double>(type: "double precision", nullable: false),
+                    Pathway = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    DecidedByUserId = table.Column<string>(type: "text", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SynergyDecision", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SynergyDecision_Listings_NeedListingId",
+                        column: x => x.NeedListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SynergyDecision_Listings_OfferListingId",
+                        column: x => x.OfferListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
@@ -660,6 +693,22 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 columns: new[] { "SentAt", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SynergyDecision_NeedListingId",
+                table: "SynergyDecision",
+                column: "NeedListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SynergyDecision_OfferListingId_NeedListingId",
+                table: "SynergyDecision",
+                columns: new[] { "OfferListingId", "NeedListingId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SynergyDecision_TerritoryId_Status",
+                table: "SynergyDecision",
+                columns: new[] { "TerritoryId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Territories_Slug",
                 table: "Territories",
                 column: "Slug",
@@ -706,6 +755,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "SynergyDecision");
 
             migrationBuilder.DropTable(
                 name: "TerritoryCommunes");

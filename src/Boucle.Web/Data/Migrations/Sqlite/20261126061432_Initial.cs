@@ -510,6 +510,39 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "SynergyDecision",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    Pathway = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    DecidedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SynergyDecision", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SynergyDecision_Listings_NeedListingId",
+                        column: x => x.NeedListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SynergyDecision_Listings_OfferListingId",
+                        column: x => x.OfferListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
@@ -641,6 +674,22 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 columns: new[] { "SentAt", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SynergyDecision_NeedListingId",
+                table: "SynergyDecision",
+                column: "NeedListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SynergyDecision_OfferListingId_NeedListingId",
+                table: "SynergyDecision",
+                columns: new[] { "OfferListingId", "NeedListingId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SynergyDecision_TerritoryId_Status",
+                table: "SynergyDecision",
+                columns: new[] { "TerritoryId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Territories_Slug",
                 table: "Territories",
                 column: "Slug",
@@ -687,6 +736,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "SynergyDecision");
 
             migrationBuilder.DropTable(
                 name: "TerritoryCommunes");

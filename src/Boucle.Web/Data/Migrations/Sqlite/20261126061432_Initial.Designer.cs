@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Boucle.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDbContext))]
-    [Migration("20261126054809_Initial")]
+    [Migration("20261126061432_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -591,6 +591,56 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.ToTable("Organisations");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NeedListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OfferListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Pathway")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NeedListingId");
+
+                    b.HasIndex("OfferListingId", "NeedListingId")
+                        .IsUnique();
+
+                    b.HasIndex("TerritoryId", "Status");
+
+                    b.ToTable("SynergyDecision");
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Territories.Territory", b =>
                 {
                     b.Property<int>("Id")
@@ -900,6 +950,21 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasOne("Boucle.Web.Features.Territories.Territory", null)
                         .WithMany()
                         .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("NeedListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("OfferListingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
