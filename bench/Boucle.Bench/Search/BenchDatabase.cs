@@ -1,0 +1,345 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Boucle.Bench.Generator;
+using Boucle.Web.Data;
+using Boucle.Web.Features.Listings;
+using Boucle.Web.Features.Organisations;
+using Boucle.Web.Features.Reference;
+using Boucle.Web.Features.Territories;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Boucle.Bench.Search;
+
+/// A fresh database with the application's migrations, bulk-loaded with a generated territory.
+public sealed class BenchDatabase : IAsyncDisposable
+{
+    private readonly BenchOptions _options;
+    private readonly string _connectionString;
+    private readonly string? _adminConnectionString;
+    private readonly string? _databaseName;
+    private readonly string? _sqliteFile;
+
+    private BenchDatabase(BenchOptions options, string connectionString, string? admin, string? name, string? sqliteFile)
+    {
+        _options = options;
+        _connectionString = connectionString;
+        _adminConnectionString = admin;
+        _databaseName = name;
+        _sqliteFile = sqliteFile;
+    }
+
+    private bool IsPostgres => _options.Provider == "postgres";
+
+    public static async Task<BenchDatabase> CreateAsync(BenchOptions options)
+    {
+        BenchDatabase database;
+        if (options.Provider == "postgres")
+        {
+            var admin = options.Database ?? throw new InvalidOperationException("--database (or BOUCLE_BENCH_POSTGRES) names a PostgreSQL server");
+            var name = $"boucle_bench_{Guid.NewGuid():N}";
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+
+            database = new BenchDatabase(options, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString, admin, name, null);
+        }
+        else
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"boucle-bench-{Guid.NewGuid():N}.db");
+            database = new BenchDatabase(options, $"Data Source={file};Foreign Keys=True", null, null, file);
+        }
+
+        await using var db = database.NewContext();
+        await db.Database.MigrateAsync();
+        if (!database.IsPostgres)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        return database;
+    }
+
+    public AppDbContext NewContext() => IsPostgres
+        ? new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(_connectionString, x => x.UseNetTopologySuite()).Options)
+        : new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(_connectionString).AddInterceptors(new SqliteFunctionsInterceptor()).Options);
+
+    public async Task LoadAsync(IReadOnlyList<GeneratedOrganisation> organisations, IReadOnlyList<GeneratedListing> listings)
+    {
+        var now = new DateTime(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
+        int territoryId;
+        var organisationIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var db = NewContext())
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            foreach (var c in new CategoryCatalogue().All)
+            {
+                db.Categories.Add(new Category { Code = c.Code, ParentCode = c.ParentCode, LabelFr = c.LabelFr, LabelEn = c.LabelEn, SortOrder = c.SortOrder });
+            }
+
+            var territory = new Territory { Slug = "bench", Name = "Territoire de test", IsMain = true, CenterLatitude = 44.85, CenterLongitude = 0.48, CreatedAt = now };
+            db.Territories.Add(territory);
+            await db.SaveChangesAsync();
+            territoryId = territory.Id;
+            foreach (var chunk in organisations.Chunk(5000))
+            {
+                var rows = chunk.Select(o => new Organisation
+                {
+                    TerritoryId = territoryId,
+                    Name = o.Name,
+                    ExternalKey = o.Key,
+                    Kind = OrganisationLabels.Parse(o.Kind) ?? OrganisationKind.Other,
+                    Latitude = o.Latitude,
+                    Longitude = o.Longitude,
+                    HazardousAuthorised = o.HazardousAuthorised,
+                    CreatedAt = now,
+                }).ToList();
+                db.Organisations.AddRange(rows);
+                await db.SaveChangesAsync();
+                db.ChangeTracker.Clear();
+                foreach (var row in rows)
+                {
+                    organisationIds[row.ExternalKey!] = row.Id;
+                }
+            }
+        }
+
+        var text = new SearchText();
+        var wasteCodes = new WasteCodes();
+        var random = new Random(_options.Seed);
+        var rows2 = listings.Select((l, i) =>
+        {
+            var unit = ListingLabels.ParseUnit(l.Unit);
+            var frequency = ListingLabels.ParseFrequency(l.Frequency) ?? Frequency.Once;
+            var roll = random.NextDouble();
+            var status = roll < 0.9 ? ListingStatus.Published : roll < 0.95 ? ListingStatus.Reserved : ListingStatus.Draft;
+            var published = now.AddMinutes(-random.Next(0, 90 * 24 * 60));
+            return new BenchListing(i + 1, organisationIds[l.OrganisationKey], l.IsOffer ? ListingType.Offer : ListingType.Need, Trim(l.Title, 140), Trim(l.Description, 4000),
+                l.CategoryCode, wasteCodes.Find(l.WasteCode)?.Code, wasteCodes.Find(l.WasteCode)?.Hazardous ?? false, l.Quantity, unit, frequency,
+                Listing.Annualise(l.Quantity, frequency), l.Latitude, l.Longitude, status, published);
+        }).ToList();
+
+        if (IsPostgres)
+        {
+            await CopyPostgresAsync(territoryId, rows2, text);
+        }
+        else
+        {
+            await InsertSqliteAsync(territoryId, rows2, text);
+        }
+    }
+
+    private static string Trim(string s, int max) => s.Length <= max ? s : s[..max];
+
+    private sealed record BenchListing(int Id, int OrganisationId, ListingType Type, string Title, string Description, string? Category, string? WasteCode, bool Hazardous,
+        double? Quantity, QuantityUnit? Unit, Frequency Frequency, double? Annual, double Latitude, double Longitude, ListingStatus Status, DateTime Published);
+
+    private async Task InsertSqliteAsync(int territoryId, List<BenchListing> rows, SearchText text)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var listing = connection.CreateCommand();
+        listing.Transaction = transaction;
+        listing.CommandText = """
+            INSERT INTO "Listings" ("Id","TerritoryId","OrganisationId","Type","Title","Description","CategoryCode","WasteCode","IsHazardous","Quantity","Unit","Frequency",
+              "AnnualQuantity","PriceMode","Latitude","Longitude","CommuneName","ApproximateLocation","OpenToNeighbours","Status","CreatedAt","UpdatedAt","PublishedAt","Version")
+            VALUES ($id,$t,$o,$type,$title,$desc,$cat,$waste,$haz,$q,$unit,$freq,$annual,'Free',$lat,$lon,NULL,0,0,$status,$pub,$pub,$pubOrNull,1)
+            """;
+        string[] names = ["$id", "$t", "$o", "$type", "$title", "$desc", "$cat", "$waste", "$haz", "$q", "$unit", "$freq", "$annual", "$lat", "$lon", "$status", "$pub", "$pubOrNull"];
+        foreach (var n in names)
+        {
+            listing.Parameters.Add(new SqliteParameter(n, null));
+        }
+
+        var term = connection.CreateCommand();
+        term.Transaction = transaction;
+        term.CommandText = """INSERT INTO "ListingTerms" ("Term","ListingId","Weight") VALUES ($term,$id,$w)""";
+        term.Parameters.Add(new SqliteParameter("$term", null));
+        term.Parameters.Add(new SqliteParameter("$id", null));
+        term.Parameters.Add(new SqliteParameter("$w", null));
+        listing.Prepare();
+        term.Prepare();
+        foreach (var r in rows)
+        {
+            object?[] values = [r.Id, territoryId, r.OrganisationId, r.Type.ToString(), r.Title, r.Description, r.Category, r.WasteCode, r.Hazardous, r.Quantity,
+                r.Unit?.ToString(), r.Frequency.ToString(), r.Annual, r.Latitude, r.Longitude, r.Status.ToString(), r.Published, r.Status == ListingStatus.Draft ? null : r.Published];
+            for (var i = 0; i < values.Length; i++)
+            {
+                listing.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await listing.ExecuteNonQueryAsync();
+            foreach (var (t, w) in text.IndexTerms(r.Title, r.Description))
+            {
+                term.Parameters[0].Value = t;
+                term.Parameters[1].Value = r.Id;
+                term.Parameters[2].Value = w;
+                await term.ExecuteNonQueryAsync();
+            }
+        }
+
+        await transaction.CommitAsync();
+        await using var analyse = connection.CreateCommand();
+        analyse.CommandText = "ANALYZE;";
+        await analyse.ExecuteNonQueryAsync();
+    }
+
+    private async Task CopyPostgresAsync(int territoryId, List<BenchListing> rows, SearchText text)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using (var writer = await connection.BeginBinaryImportAsync("""
+            COPY "Listings" ("Id","TerritoryId","OrganisationId","Type","Title","Description","CategoryCode","WasteCode","IsHazardous","Quantity","Unit","Frequency",
+              "AnnualQuantity","PriceMode","Latitude","Longitude","ApproximateLocation","OpenToNeighbours","Status","CreatedAt","UpdatedAt","PublishedAt","Version") FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            foreach (var r in rows)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(r.Id, NpgsqlDbType.Integer);
+                await writer.WriteAsync(territoryId, NpgsqlDbType.Integer);
+                await writer.WriteAsync(r.OrganisationId, NpgsqlDbType.Integer);
+                await writer.WriteAsync(r.Type.ToString(), NpgsqlDbType.Varchar);
+                await writer.WriteAsync(r.Title, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(r.Description, NpgsqlDbType.Varchar);
+                await WriteNullable(writer, r.Category, NpgsqlDbType.Varchar);
+                await WriteNullable(writer, r.WasteCode, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(r.Hazardous, NpgsqlDbType.Boolean);
+                await WriteNullable(writer, r.Quantity, NpgsqlDbType.Double);
+                await WriteNullable(writer, r.Unit?.ToString(), NpgsqlDbType.Varchar);
+                await writer.WriteAsync(r.Frequency.ToString(), NpgsqlDbType.Varchar);
+                await WriteNullable(writer, r.Annual, NpgsqlDbType.Double);
+                await writer.WriteAsync("Free", NpgsqlDbType.Varchar);
+                await writer.WriteAsync(r.Latitude, NpgsqlDbType.Double);
+                await writer.WriteAsync(r.Longitude, NpgsqlDbType.Double);
+                await writer.WriteAsync(false, NpgsqlDbType.Boolean);
+                await writer.WriteAsync(false, NpgsqlDbType.Boolean);
+                await writer.WriteAsync(r.Status.ToString(), NpgsqlDbType.Varchar);
+                await writer.WriteAsync(r.Published, NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(r.Published, NpgsqlDbType.TimestampTz);
+                await WriteNullable<DateTime?>(writer, r.Status == ListingStatus.Draft ? null : r.Published, NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(1, NpgsqlDbType.Integer);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using (var writer = await connection.BeginBinaryImportAsync("""COPY "ListingTerms" ("Term","ListingId","Weight") FROM STDIN (FORMAT BINARY)"""))
+        {
+            foreach (var r in rows)
+            {
+                foreach (var (t, w) in text.IndexTerms(r.Title, r.Description))
+                {
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(t, NpgsqlDbType.Varchar);
+                    await writer.WriteAsync(r.Id, NpgsqlDbType.Integer);
+                    await writer.WriteAsync(w, NpgsqlDbType.Integer);
+                }
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await using var fix = new NpgsqlCommand("""SELECT setval(pg_get_serial_sequence('"Listings"', 'Id'), (SELECT max("Id") FROM "Listings")); ANALYZE;""", connection);
+        await fix.ExecuteNonQueryAsync();
+    }
+
+    private static Task WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type) =>
+        value is null ? writer.WriteNullAsync() : writer.WriteAsync(value, type);
+
+    /// The same search as ListingSearch, written by hand: count, then the first page of ids.
+    public async Task<(int Total, List<int> Ids)> HandWrittenAsync(SearchText text, BenchQuery q)
+    {
+        await using DbConnection connection = IsPostgres ? new NpgsqlConnection(_connectionString) : new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        if (connection is SqliteConnection sqlite)
+        {
+            sqlite.CreateFunction<double, double, double, double, double>("boucle_distance_km", Geo.DistanceKm, isDeterministic: true);
+        }
+
+        var parameters = new List<(string Name, object Value)>();
+        string Add(object value)
+        {
+            var name = $"@p{parameters.Count}";
+            parameters.Add((name, value));
+            return name;
+        }
+
+        var where = new StringBuilder("""l."Status" IN ('Published','Reserved')""");
+        if (q.Type is { } type)
+        {
+            where.Append(CultureInfo.InvariantCulture, $""" AND l."Type" = {Add(type.ToString())}""");
+        }
+
+        var groups = text.QueryGroups(q.Words);
+        foreach (var g in groups)
+        {
+            where.Append(CultureInfo.InvariantCulture, $""" AND l."Id" IN (SELECT t."ListingId" FROM "ListingTerms" t WHERE t."Term" IN ({string.Join(",", g.Select(Add))}))""");
+        }
+
+        var box = Geo.BoundingBox(q.Latitude, q.Longitude, q.RadiusKm);
+        var lat = Add(q.Latitude);
+        var lon = Add(q.Longitude);
+        where.Append(CultureInfo.InvariantCulture, $""" AND l."Latitude" >= {Add(box.MinLat)} AND l."Latitude" <= {Add(box.MaxLat)} AND l."Longitude" >= {Add(box.MinLon)} AND l."Longitude" <= {Add(box.MaxLon)}""");
+        where.Append(CultureInfo.InvariantCulture, $""" AND boucle_distance_km(l."Latitude", l."Longitude", {lat}, {lon}) <= {Add(q.RadiusKm)}""");
+        var all = groups.SelectMany(g => g).Distinct().ToArray();
+        var score = all.Length == 0 ? "0" : $"""(SELECT COALESCE(SUM(t."Weight"), 0) FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" IN ({string.Join(",", all.Select(Add))}))""";
+        var order = q.Sort == ListingSort.Distance
+            ? """d, l."PublishedAt" DESC, l."Id" """
+            : """s DESC, l."PublishedAt" DESC, l."Id" DESC""";
+        var sql = $"""
+            SELECT count(*) FROM "Listings" l WHERE {where};
+            SELECT l."Id", boucle_distance_km(l."Latitude", l."Longitude", {lat}, {lon}) AS d, {score} AS s
+            FROM "Listings" l WHERE {where} ORDER BY {order} LIMIT 20;
+            """;
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            command.Parameters.Add(p);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var total = Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
+        await reader.NextResultAsync();
+        var ids = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture));
+        }
+
+        return (total, ids);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_databaseName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(_adminConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        if (_sqliteFile is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+}
