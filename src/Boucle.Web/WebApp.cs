@@ -2,6 +2,7 @@ using System.Globalization;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Accounts;
 using Boucle.Web.Features.Api;
+using Boucle.Web.Features.ApiTokens;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
@@ -65,6 +66,7 @@ public static class WebApp
         builder.Services.AddListings();
         builder.Services.AddOrganisations();
         builder.Services.AddSynergies();
+        builder.Services.AddApiTokens();
 
         var app = builder.Build();
 
@@ -103,6 +105,7 @@ public static class WebApp
         app.MapCulture();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
+        api.MapListingsWriteApi();
         api.MapOrganisationsApi();
         api.MapSynergiesApi();
         api.MapReferenceApi();
