@@ -5,6 +5,7 @@ using Boucle.Web.Features.Api;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
+using Boucle.Web.Features.Messaging;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Microsoft.AspNetCore.Localization;
@@ -63,6 +64,7 @@ public static class WebApp
         builder.Services.AddEmail();
         builder.Services.AddListings();
         builder.Services.AddOrganisations();
+        builder.Services.AddMessaging();
 
         var app = builder.Build();
 
