@@ -6,6 +6,7 @@ using Boucle.Web.Features.ApiTokens;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
+using Boucle.Web.Features.Messaging;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
@@ -67,6 +68,7 @@ public static class WebApp
         builder.Services.AddOrganisations();
         builder.Services.AddSynergies();
         builder.Services.AddApiTokens();
+        builder.Services.AddMessaging();
 
         var app = builder.Build();
 

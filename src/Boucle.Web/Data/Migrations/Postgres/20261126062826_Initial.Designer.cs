@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boucle.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDbContext))]
-    [Migration("20261126062504_Initial")]
+    [Migration("20261126062826_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -506,6 +506,186 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasIndex("ListingId");
 
                     b.ToTable("ListingTerms");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("AskerLastReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("AskerOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastMessageAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ListingId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("OwnerLastReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("OwnerOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StartedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedByUserId");
+
+                    b.HasIndex("AskerOrganisationId", "LastMessageAt");
+
+                    b.HasIndex("ListingId", "AskerOrganisationId")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerOrganisationId", "LastMessageAt");
+
+                    b.ToTable("Conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Message", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("ConversationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("SenderOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SenderUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderOrganisationId");
+
+                    b.HasIndex("ConversationId", "CreatedAt");
+
+                    b.HasIndex("SenderUserId", "CreatedAt");
+
+                    b.ToTable("Messages", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.MessageNotification", b =>
+                {
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutboxMessageId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MessageId", "OutboxMessageId");
+
+                    b.HasIndex("OutboxMessageId");
+
+                    b.ToTable("MessageNotifications", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.OrganisationBlock", b =>
+                {
+                    b.Property<int>("BlockerOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("BlockedOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("BlockedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("BlockerOrganisationId", "BlockedOrganisationId");
+
+                    b.HasIndex("BlockedByUserId");
+
+                    b.HasIndex("BlockedOrganisationId");
+
+                    b.ToTable("OrganisationBlocks", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Report", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("ReportedOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ReporterOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReporterUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportedOrganisationId");
+
+                    b.HasIndex("ReporterOrganisationId");
+
+                    b.HasIndex("ReporterUserId");
+
+                    b.HasIndex("TargetType", "TargetId");
+
+                    b.HasIndex("TerritoryId", "Status", "CreatedAt");
+
+                    b.ToTable("Reports", (string)null);
                 });
 
             modelBuilder.Entity("Boucle.Web.Features.Organisations.Invitation", b =>
@@ -1030,6 +1210,125 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", "AskerOrganisation")
+                        .WithMany()
+                        .HasForeignKey("AskerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", "Listing")
+                        .WithMany()
+                        .HasForeignKey("ListingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", "OwnerOrganisation")
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("StartedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("AskerOrganisation");
+
+                    b.Navigation("Listing");
+
+                    b.Navigation("OwnerOrganisation");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Message", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Messaging.Conversation", "Conversation")
+                        .WithMany("Messages")
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("SenderOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("SenderUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.MessageNotification", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Messaging.Message", null)
+                        .WithMany("Notifications")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Email.OutboxMessage", "Outbox")
+                        .WithMany()
+                        .HasForeignKey("OutboxMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Outbox");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.OrganisationBlock", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("BlockedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("BlockedOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("BlockerOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Report", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ReportedOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Territories.Territory", null)
+                        .WithMany()
+                        .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Organisations.Invitation", b =>
                 {
                     b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
@@ -1158,6 +1457,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
             modelBuilder.Entity("Boucle.Web.Features.Listings.Listing", b =>
                 {
                     b.Navigation("Photos");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
+                {
+                    b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Message", b =>
+                {
+                    b.Navigation("Notifications");
                 });
 
             modelBuilder.Entity("Boucle.Web.Features.Organisations.Organisation", b =>

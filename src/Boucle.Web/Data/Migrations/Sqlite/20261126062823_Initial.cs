@@ -445,6 +445,127 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "OrganisationBlocks",
+                columns: table => new
+                {
+                    BlockerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BlockedOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BlockedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OrganisationBlocks", x => new { x.BlockerOrganisationId, x.BlockedOrganisationId });
+                    table.ForeignKey(
+                        name: "FK_OrganisationBlocks_AspNetUsers_BlockedByUserId",
+                        column: x => x.BlockedByUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_OrganisationBlocks_Organisations_BlockedOrganisationId",
+                        column: x => x.BlockedOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_OrganisationBlocks_Organisations_BlockerOrganisationId",
+                        column: x => x.BlockerOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Reports",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TargetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReportedOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ReporterUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ReporterOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Reports_AspNetUsers_ReporterUserId",
+                        column: x => x.ReporterUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Reports_Organisations_ReportedOrganisationId",
+                        column: x => x.ReportedOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Reports_Organisations_ReporterOrganisationId",
+                        column: x => x.ReporterOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Reports_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Conversations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OwnerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AskerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastMessageAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    OwnerLastReadAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AskerLastReadAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Conversations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Conversations_AspNetUsers_StartedByUserId",
+                        column: x => x.StartedByUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Conversations_Listings_ListingId",
+                        column: x => x.ListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Conversations_Organisations_AskerOrganisationId",
+                        column: x => x.AskerOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Conversations_Organisations_OwnerOrganisationId",
+                        column: x => x.OwnerOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Exchanges",
                 columns: table => new
                 {
@@ -575,6 +696,65 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Messages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ConversationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Messages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Messages_AspNetUsers_SenderUserId",
+                        column: x => x.SenderUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Messages_Conversations_ConversationId",
+                        column: x => x.ConversationId,
+                        principalTable: "Conversations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Messages_Organisations_SenderOrganisationId",
+                        column: x => x.SenderOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MessageNotifications",
+                columns: table => new
+                {
+                    MessageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutboxMessageId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MessageNotifications", x => new { x.MessageId, x.OutboxMessageId });
+                    table.ForeignKey(
+                        name: "FK_MessageNotifications_Messages_MessageId",
+                        column: x => x.MessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_MessageNotifications_Outbox_OutboxMessageId",
+                        column: x => x.OutboxMessageId,
+                        principalTable: "Outbox",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiToken_Hash",
                 table: "ApiToken",
@@ -627,6 +807,27 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_AskerOrganisationId_LastMessageAt",
+                table: "Conversations",
+                columns: new[] { "AskerOrganisationId", "LastMessageAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_ListingId_AskerOrganisationId",
+                table: "Conversations",
+                columns: new[] { "ListingId", "AskerOrganisationId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_OwnerOrganisationId_LastMessageAt",
+                table: "Conversations",
+                columns: new[] { "OwnerOrganisationId", "LastMessageAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_StartedByUserId",
+                table: "Conversations",
+                column: "StartedByUserId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Exchanges_GiverOrganisationId",
@@ -706,6 +907,36 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_MessageNotifications_OutboxMessageId",
+                table: "MessageNotifications",
+                column: "OutboxMessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_ConversationId_CreatedAt",
+                table: "Messages",
+                columns: new[] { "ConversationId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_SenderOrganisationId",
+                table: "Messages",
+                column: "SenderOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Messages_SenderUserId_CreatedAt",
+                table: "Messages",
+                columns: new[] { "SenderUserId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrganisationBlocks_BlockedByUserId",
+                table: "OrganisationBlocks",
+                column: "BlockedByUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OrganisationBlocks_BlockedOrganisationId",
+                table: "OrganisationBlocks",
+                column: "BlockedOrganisationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Organisations_Siret",
                 table: "Organisations",
                 column: "Siret");
@@ -720,6 +951,31 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "IX_Outbox_SentAt_NextAttemptAt",
                 table: "Outbox",
                 columns: new[] { "SentAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reports_ReportedOrganisationId",
+                table: "Reports",
+                column: "ReportedOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reports_ReporterOrganisationId",
+                table: "Reports",
+                column: "ReporterOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reports_ReporterUserId",
+                table: "Reports",
+                column: "ReporterUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reports_TargetType_TargetId",
+                table: "Reports",
+                columns: new[] { "TargetType", "TargetId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reports_TerritoryId_Status_CreatedAt",
+                table: "Reports",
+                columns: new[] { "TerritoryId", "Status", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SynergyDecision_NeedListingId",
@@ -786,7 +1042,13 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "Memberships");
 
             migrationBuilder.DropTable(
-                name: "Outbox");
+                name: "MessageNotifications");
+
+            migrationBuilder.DropTable(
+                name: "OrganisationBlocks");
+
+            migrationBuilder.DropTable(
+                name: "Reports");
 
             migrationBuilder.DropTable(
                 name: "SynergyDecision");
@@ -801,10 +1063,19 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "Listings");
+                name: "Messages");
+
+            migrationBuilder.DropTable(
+                name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "Conversations");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Listings");
 
             migrationBuilder.DropTable(
                 name: "Categories");

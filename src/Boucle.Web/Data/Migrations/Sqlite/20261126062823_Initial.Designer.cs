@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Boucle.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDbContext))]
-    [Migration("20261126062500_Initial")]
+    [Migration("20261126062823_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -480,6 +480,180 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasIndex("ListingId");
 
                     b.ToTable("ListingTerms");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AskerLastReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AskerOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastMessageAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("OwnerLastReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OwnerOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedByUserId");
+
+                    b.HasIndex("AskerOrganisationId", "LastMessageAt");
+
+                    b.HasIndex("ListingId", "AskerOrganisationId")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerOrganisationId", "LastMessageAt");
+
+                    b.ToTable("Conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Message", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConversationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SenderOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SenderUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderOrganisationId");
+
+                    b.HasIndex("ConversationId", "CreatedAt");
+
+                    b.HasIndex("SenderUserId", "CreatedAt");
+
+                    b.ToTable("Messages", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.MessageNotification", b =>
+                {
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutboxMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MessageId", "OutboxMessageId");
+
+                    b.HasIndex("OutboxMessageId");
+
+                    b.ToTable("MessageNotifications", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.OrganisationBlock", b =>
+                {
+                    b.Property<int>("BlockerOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BlockedOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BlockedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("BlockerOrganisationId", "BlockedOrganisationId");
+
+                    b.HasIndex("BlockedByUserId");
+
+                    b.HasIndex("BlockedOrganisationId");
+
+                    b.ToTable("OrganisationBlocks", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Report", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReportedOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ReporterOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReporterUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReportedOrganisationId");
+
+                    b.HasIndex("ReporterOrganisationId");
+
+                    b.HasIndex("ReporterUserId");
+
+                    b.HasIndex("TargetType", "TargetId");
+
+                    b.HasIndex("TerritoryId", "Status", "CreatedAt");
+
+                    b.ToTable("Reports", (string)null);
                 });
 
             modelBuilder.Entity("Boucle.Web.Features.Organisations.Invitation", b =>
@@ -983,6 +1157,125 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", "AskerOrganisation")
+                        .WithMany()
+                        .HasForeignKey("AskerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", "Listing")
+                        .WithMany()
+                        .HasForeignKey("ListingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", "OwnerOrganisation")
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("StartedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("AskerOrganisation");
+
+                    b.Navigation("Listing");
+
+                    b.Navigation("OwnerOrganisation");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Message", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Messaging.Conversation", "Conversation")
+                        .WithMany("Messages")
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("SenderOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("SenderUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.MessageNotification", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Messaging.Message", null)
+                        .WithMany("Notifications")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Email.OutboxMessage", "Outbox")
+                        .WithMany()
+                        .HasForeignKey("OutboxMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Outbox");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.OrganisationBlock", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("BlockedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("BlockedOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("BlockerOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Report", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ReportedOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReporterUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Territories.Territory", null)
+                        .WithMany()
+                        .HasForeignKey("TerritoryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Organisations.Invitation", b =>
                 {
                     b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
@@ -1111,6 +1404,16 @@ namespace Boucle.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("Boucle.Web.Features.Listings.Listing", b =>
                 {
                     b.Navigation("Photos");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
+                {
+                    b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Messaging.Message", b =>
+                {
+                    b.Navigation("Notifications");
                 });
 
             modelBuilder.Entity("Boucle.Web.Features.Organisations.Organisation", b =>
