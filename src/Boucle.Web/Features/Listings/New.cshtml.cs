@@ -16,6 +16,7 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter 
     [BindProperty] public List<string?> PhotoAlts { get; set; } = [];
     public string OrganisationName { get; private set; } = "";
     public IReadOnlyList<Category> Categories { get; private set; } = [];
+    public ListingFormView FormView => new(Input, Categories);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -119,9 +120,29 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter 
     }
 }
 
+/// What the shared fields partial needs: the form and the category choices.
+public sealed record ListingFormView(ListingForm Input, IReadOnlyList<Category> Categories);
+
 /// The form as typed: numbers stay text until parsed, so "12,5" and "12.5" both work.
 public sealed class ListingForm
 {
+    public static ListingForm From(Listing l) => new()
+    {
+        Type = l.Type.ToString(),
+        Title = l.Title,
+        Description = l.Description,
+        Quantity = l.Quantity?.ToString("0.###", CultureInfo.GetCultureInfo("fr-FR")),
+        Unit = l.Unit?.ToString(),
+        Frequency = l.Frequency.ToString(),
+        PriceMode = l.PriceMode.ToString(),
+        PriceEur = l.PriceEur?.ToString("0.##", CultureInfo.GetCultureInfo("fr-FR")),
+        CategoryCode = l.CategoryCode,
+        WasteCode = l.WasteCode,
+        AvailableFrom = l.AvailableFrom,
+        AvailableUntil = l.AvailableUntil,
+        ApproximateLocation = l.ApproximateLocation,
+    };
+
     public string? Type { get; set; } = "Offer";
     public string? Title { get; set; }
     public string? Description { get; set; }
