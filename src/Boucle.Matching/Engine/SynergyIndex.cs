@@ -125,6 +125,44 @@ public sealed class SynergyIndex
         return results;
     }
 
+    /// <summary>
+    /// The naive reference: scores <paramref name="listing"/> against every indexed listing of the opposite kind with
+    /// the same rules and scoring function as <see cref="Match(MatchListing, int)"/>, without candidate generation or
+    /// pruning. Slow (all pairs); meant for benchmarks and for checking that the fast path loses nothing.
+    /// </summary>
+    /// <param name="listing">The listing to match.</param>
+    /// <param name="top">Maximum number of results.</param>
+    public IReadOnlyList<MatchResult> MatchExhaustive(MatchListing listing, int top)
+    {
+        if (top <= 0)
+        {
+            return [];
+        }
+
+        var q = _byId.TryGetValue(listing.Id, out var idx) && ReferenceEquals(_items[idx].Listing, listing)
+            ? _items[idx]
+            : Prepare(listing);
+        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        var scored = new List<Scored>();
+        for (var ci = 0; ci < _items.Length; ci++)
+        {
+            var c = _items[ci];
+            if (!Allowed(q, c, today))
+            {
+                continue;
+            }
+
+            var s = Score(q, c, today);
+            if (s.Relevance >= MinRelevance)
+            {
+                scored.Add(s with { Index = ci });
+            }
+        }
+
+        scored.Sort(Compare);
+        return [.. scored.Take(top).Select(s => ToResult(q, s))];
+    }
+
     private PreparedListing Prepare(MatchListing listing)
     {
         var p = _k.Prepare(listing);
@@ -222,19 +260,22 @@ public sealed class SynergyIndex
             }
         }
 
-        scored.Sort((a, b) =>
-        {
-            var cmp = b.Total.CompareTo(a.Total);
-            if (cmp != 0)
-            {
-                return cmp;
-            }
-
-            cmp = (a.Distance ?? double.MaxValue).CompareTo(b.Distance ?? double.MaxValue);
-            return cmp != 0 ? cmp : string.CompareOrdinal(_items[a.Index].Listing.Id, _items[b.Index].Listing.Id);
-        });
+        scored.Sort(Compare);
 
         return [.. scored.Take(top).Select(s => ToResult(q, s))];
+    }
+
+    /// <summary>Best first: score, then distance, then id (ordinal), so the order never depends on the input order.</summary>
+    private int Compare(Scored a, Scored b)
+    {
+        var cmp = b.Total.CompareTo(a.Total);
+        if (cmp != 0)
+        {
+            return cmp;
+        }
+
+        cmp = (a.Distance ?? double.MaxValue).CompareTo(b.Distance ?? double.MaxValue);
+        return cmp != 0 ? cmp : string.CompareOrdinal(_items[a.Index].Listing.Id, _items[b.Index].Listing.Id);
     }
 
     private static bool Allowed(PreparedListing q, PreparedListing c, DateOnly today)
