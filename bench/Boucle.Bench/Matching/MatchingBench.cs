@@ -27,7 +27,7 @@ public static class MatchingBench
         var inv = CultureInfo.InvariantCulture;
 
         Console.WriteLine($"command: dotnet run --project bench/Boucle.Bench -c Release -- match {string.Join(' ', args)}");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInfoText()}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInfoText()}, load average {LoadAverage()}");
         var sw = Stopwatch.StartNew();
         var (orgs, generated) = TerritoryGenerator.Generate(n + queries, seed);
         var all = TerritoryListings.ToMatchListings(orgs, generated);
@@ -54,26 +54,37 @@ public static class MatchingBench
         }
 
         var latencies = new double[fresh.Length];
+        var cpu = new double[fresh.Length];
         var results = 0;
         alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; i < fresh.Length; i++)
         {
+            var c0 = ThreadCpuMs();
             var t = Stopwatch.GetTimestamp();
             results += index.Match(fresh[i], top).Count;
             latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            cpu[i] = ThreadCpuMs() - c0;
         }
 
         var matchAlloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
         Array.Sort(latencies);
+        Array.Sort(cpu);
         if (latencies.Length > 0)
         {
             Console.WriteLine(string.Create(inv,
-                $"match one new listing (top {top}, {latencies.Length} queries): p50 {Pct(latencies, 50):0.00} ms, p95 {Pct(latencies, 95):0.00} ms, p99 {Pct(latencies, 99):0.00} ms, max {latencies[^1]:0.00} ms, mean {latencies.Average():0.00} ms; {results / (double)latencies.Length:0.0} results/query, {Mb(matchAlloc / latencies.Length)}/query allocated"));
+                $"match one new listing (top {top}, {latencies.Length} queries): p50 {Pct(latencies, 50):0.00} ms, p95 {Pct(latencies, 95):0.00} ms, p99 {Pct(latencies, 99):0.00} ms, max {latencies[^1]:0.00} ms, mean {latencies.Average():0.00} ms; {results / (double)latencies.Length:0.0} results/query, {matchAlloc / 1024.0 / latencies.Length:0.0} KB/query allocated"));
+            if (!double.IsNaN(cpu[0]))
+            {
+                // Thread CPU time: what the query costs without other processes competing for the cores.
+                Console.WriteLine(string.Create(inv,
+                    $"  same, thread CPU time: p50 {Pct(cpu, 50):0.00} ms, p95 {Pct(cpu, 95):0.00} ms, p99 {Pct(cpu, 99):0.00} ms, max {cpu[^1]:0.00} ms"));
+            }
         }
 
         if (!skipAll)
         {
             alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+            var cpu0 = ProcessCpuSeconds();
             sw.Restart();
             double allSeconds;
             long pairsOut;
@@ -95,7 +106,13 @@ public static class MatchingBench
                 Console.WriteLine(string.Create(inv, $"full re-match (MatchAll, top {top}): {allSeconds:0.00} s for {indexed.Length:N0} listings ({allSeconds * 1000 / indexed.Length:0.000} ms/listing wall on {Environment.ProcessorCount} cores), {pairsOut:N0} proposals"));
             }
 
-            Console.WriteLine(string.Create(inv, $"full re-match allocated {Mb(GC.GetTotalAllocatedBytes(precise: true) - alloc0)}"));
+            var cpuSeconds = ProcessCpuSeconds() - cpu0;
+            if (allSample > 0 && allSample < indexed.Length)
+            {
+                cpuSeconds *= indexed.Length / (double)allSample;
+            }
+
+            Console.WriteLine(string.Create(inv, $"  CPU time {cpuSeconds:0.0} s (÷ {Environment.ProcessorCount} cores = {cpuSeconds / Environment.ProcessorCount:0.0} s on an otherwise idle machine); allocated {Mb(GC.GetTotalAllocatedBytes(precise: true) - alloc0)}"));
         }
 
         if (naiveSample > 0)
@@ -105,13 +122,15 @@ public static class MatchingBench
             var step = Math.Max(1, indexed.Length / naiveSample);
             var sample = Enumerable.Range(0, naiveSample).Select(i => indexed[(i * step) % indexed.Length]).ToArray();
             var naive = new IReadOnlyList<MatchResult>[sample.Length];
+            var cpu0 = ProcessCpuSeconds();
             sw.Restart();
             Parallel.For(0, sample.Length, i => naive[i] = index.MatchExhaustive(sample[i], top));
             var naiveSeconds = sw.Elapsed.TotalSeconds;
+            var naiveCpu = ProcessCpuSeconds() - cpu0;
             var offers = indexed.Count(l => l.Kind == ListingKind.Offer);
             var pairs = (long)offers * (indexed.Length - offers);
             Console.WriteLine(string.Create(inv,
-                $"naive all-pairs: {sample.Length} listings × every counterpart in {naiveSeconds:0.00} s → extrapolated {naiveSeconds * indexed.Length / sample.Length:0} s for a full re-match ({pairs:N0} offer×need pairs, each scored from both sides)"));
+                $"naive all-pairs: {sample.Length} listings × every counterpart in {naiveSeconds:0.00} s → extrapolated {naiveSeconds * indexed.Length / sample.Length:0} s for a full re-match ({pairs:N0} offer×need pairs, each scored from both sides); CPU {naiveCpu:0.00} s → {naiveCpu * indexed.Length / sample.Length / Environment.ProcessorCount:0} s on idle cores"));
 
             // The fast path must propose what the naive scoring proposes.
             int same = 0, total = 0, exactLists = 0;
@@ -127,10 +146,49 @@ public static class MatchingBench
             Console.WriteLine(string.Create(inv, $"fast vs naive top {top}: {same}/{total} naive results also proposed by Match ({(total == 0 ? 1 : same / (double)total):P1}), identical lists {exactLists}/{sample.Length}"));
         }
 
+        if (Environment.GetEnvironmentVariable("BOUCLE_STATS") is not null)
+        {
+            foreach (var fi in typeof(SynergyIndex).GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static).Where(f => f.Name.StartsWith("Stat", StringComparison.Ordinal)))
+            {
+                Console.WriteLine($"{fi.Name} {fi.GetValue(null)}");
+            }
+        }
+
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         Console.WriteLine(string.Create(inv, $"memory: peak working set {Mb(process.PeakWorkingSet64)}, GC total allocated {Mb(GC.GetTotalAllocatedBytes(precise: true))}, gen2 collections {GC.CollectionCount(2)}"));
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
         return Task.FromResult(0);
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double ProcessCpuSeconds()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime.TotalSeconds;
+    }
+
+    /// <summary>CPU time of the calling thread (Linux), NaN elsewhere: robust to other processes sharing the cores.</summary>
+    private static double ThreadCpuMs()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return double.NaN;
+        }
+
+        return ClockGetTime(3 /* CLOCK_THREAD_CPUTIME_ID */, out var ts) == 0 ? (ts.Seconds * 1000.0) + (ts.Nanoseconds / 1e6) : double.NaN;
+    }
+
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code in the project; a blittable DllImport is enough here.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out Timespec ts);
+#pragma warning restore SYSLIB1054
+
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 
     private static double Pct(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
