@@ -16,17 +16,20 @@ public sealed class SynergyIndex
     private readonly TimeProvider _time;
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly List<double> _idf = [];
-    private readonly int[][][] _categoryPostings; // [kind][category] → listing indices
+    private readonly CategoryList[][] _categoryLists; // [kind][category] → listings and their largest term weights
     private readonly Dictionary<int, int[]>[] _termPostings; // [kind] term → listing indices
+    private readonly float[][] _maxTermWeight; // [kind][term] → largest weight of the term in a listing of that kind
+    private readonly bool _nonNegativeWeights; // the text bounds assume it (true with the current weighting)
     private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
-    private readonly ThreadLocal<Marker> _markers;
+    private readonly Dictionary<string, int> _orgIds = new(StringComparer.Ordinal);
+    private readonly Entry[] _entries;
+    private readonly ThreadLocal<Scratch> _scratch;
 
     internal SynergyIndex(SynergyEngine engine, PreparedListing[] items, TimeProvider time)
     {
         _k = engine.Knowledge;
         _items = items;
         _time = time;
-        _markers = new ThreadLocal<Marker>(() => new Marker(items.Length));
         var df = new List<int>();
         var docTerms = new List<int>[items.Length];
         for (var i = 0; i < items.Length; i++)
@@ -63,13 +66,43 @@ public sealed class SynergyIndex
             (item.TermIds, item.TermWeights) = Vectorise(item.RawTerms, allowNew: false);
         }
 
+        _nonNegativeWeights = items.All(it => it.TermWeights.All(w => w >= 0));
+        _entries = new Entry[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var l = items[i].Listing;
+            if (!_orgIds.TryGetValue(items[i].OrgKey, out var org))
+            {
+                _orgIds[items[i].OrgKey] = org = _orgIds.Count;
+            }
+
+            _entries[i] = new Entry(
+                i,
+                org,
+                _byId[l.Id],
+                l.AvailableTo is { } end ? end.DayNumber : int.MaxValue,
+                items[i].Hazardous,
+                l.AuthorisedForHazardous,
+                l.Latitude is not null && l.Longitude is not null,
+                l.Latitude ?? 0,
+                l.Longitude ?? 0,
+                items[i].Annual,
+                items[i].Regularity,
+                l.AvailableFrom,
+                l.AvailableTo,
+                0,
+                items[i].Categories.Length);
+        }
+
         var catCount = _k.Taxonomy.Categories.Count;
-        _categoryPostings = new int[2][][];
+        _categoryLists = new CategoryList[2][];
         _termPostings = new Dictionary<int, int[]>[2];
+        _maxTermWeight = new float[2][];
         for (var kind = 0; kind < 2; kind++)
         {
             var lists = Enumerable.Range(0, catCount).Select(_ => new List<int>()).ToArray();
             var terms = new Dictionary<int, List<int>>();
+            var maxWeight = new float[_termIds.Count];
             for (var i = 0; i < items.Length; i++)
             {
                 if ((int)items[i].Listing.Kind != kind)
@@ -91,11 +124,54 @@ public sealed class SynergyIndex
 
                     l.Add(i);
                 }
+
+                for (var j = 0; j < items[i].TermIds.Length; j++)
+                {
+                    maxWeight[items[i].TermIds[j]] = Math.Max(maxWeight[items[i].TermIds[j]], items[i].TermWeights[j]);
+                }
             }
 
-            _categoryPostings[kind] = [.. lists.Select(l => l.ToArray())];
+            var built = new CategoryList[catCount];
+            Parallel.For(0, catCount, c => built[c] = BuildList(items, _entries, [.. lists[c]]));
+            _categoryLists[kind] = built;
             _termPostings[kind] = terms.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+            _maxTermWeight[kind] = maxWeight;
         }
+
+        _scratch = new ThreadLocal<Scratch>(() => new Scratch(items.Length, _termIds.Count, catCount));
+    }
+
+    /// <summary>A category posting list and, for its text bound, the largest weight of each term among its listings.</summary>
+    private static CategoryList BuildList(PreparedListing[] items, Entry[] all, int[] postings)
+    {
+        var entries = new Entry[postings.Length];
+        var listCats = new List<int>();
+        var listWeights = new List<float>();
+        for (var k = 0; k < postings.Length; k++)
+        {
+            var it = items[postings[k]];
+            entries[k] = all[postings[k]] with { CatOffset = listCats.Count };
+            listCats.AddRange(it.Categories);
+            listWeights.AddRange(it.CategoryWeights);
+        }
+
+        var max = new Dictionary<int, float>();
+        foreach (var i in postings)
+        {
+            var ids = items[i].TermIds;
+            var weights = items[i].TermWeights;
+            for (var j = 0; j < ids.Length; j++)
+            {
+                if (!max.TryGetValue(ids[j], out var m) || weights[j] > m)
+                {
+                    max[ids[j]] = weights[j];
+                }
+            }
+        }
+
+        var termIds = max.Keys.ToArray();
+        Array.Sort(termIds);
+        return new CategoryList(entries, [.. listCats], [.. listWeights], termIds, [.. termIds.Select(t => max[t])]);
     }
 
     /// <summary>Number of listings in the index.</summary>
@@ -123,6 +199,44 @@ public sealed class SynergyIndex
         var results = new IReadOnlyList<MatchResult>[_items.Length];
         Parallel.For(0, _items.Length, i => results[i] = Match(_items[i], top));
         return results;
+    }
+
+    /// <summary>
+    /// The naive reference: scores <paramref name="listing"/> against every indexed listing of the opposite kind with
+    /// the same rules and scoring function as <see cref="Match(MatchListing, int)"/>, without candidate generation or
+    /// pruning. Slow (all pairs); meant for benchmarks and for checking that the fast path loses nothing.
+    /// </summary>
+    /// <param name="listing">The listing to match.</param>
+    /// <param name="top">Maximum number of results.</param>
+    public IReadOnlyList<MatchResult> MatchExhaustive(MatchListing listing, int top)
+    {
+        if (top <= 0)
+        {
+            return [];
+        }
+
+        var q = _byId.TryGetValue(listing.Id, out var idx) && ReferenceEquals(_items[idx].Listing, listing)
+            ? _items[idx]
+            : Prepare(listing);
+        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        var scored = new List<Scored>();
+        for (var ci = 0; ci < _items.Length; ci++)
+        {
+            var c = _items[ci];
+            if (!Allowed(q, c, today))
+            {
+                continue;
+            }
+
+            var s = Score(q, c, today);
+            if (s.Relevance >= MinRelevance)
+            {
+                scored.Add(s with { Index = ci });
+            }
+        }
+
+        scored.Sort(Compare);
+        return [.. scored.Take(top).Select(s => ToResult(q, s))];
     }
 
     private PreparedListing Prepare(MatchListing listing)
@@ -163,6 +277,22 @@ public sealed class SynergyIndex
         return (ids, weights);
     }
 
+    /// <summary>
+    /// Exact top-k over the candidates (listings of the opposite kind in a category reachable through the pathway
+    /// matrix, plus listings sharing a term whose posting list is not too common), without scoring most of them.
+    /// Every skip rests on an upper bound of the score, so the result is the one a full scoring of the candidates
+    /// would give (<see cref="MatchExhaustive"/> checks it in tests and the benchmark):
+    /// <list type="bullet">
+    /// <item>pathway P ≤ the strongest category link between the two listings (weights are ≤ 1), so a category
+    /// posting list is bounded by its link strength S;</item>
+    /// <item>text T ≤ Σ query weight × the largest weight of that term in the list, and ≤ the norm of the query's
+    /// terms present in the list (Cauchy–Schwarz), both precomputed per list;</item>
+    /// <item>distance, quantity and timing factors are ≤ 1 until computed.</item>
+    /// </list>
+    /// Lists are scanned best bound first, and scanning stops once the k-th score beats the best bound left; within a
+    /// list each candidate is bounded from its exact pathway, quantity, timing and distance before the cosine.
+    /// A running top-k (sorted array, k is small) replaces sorting every candidate.
+    /// </summary>
     private IReadOnlyList<MatchResult> Match(PreparedListing q, int top)
     {
         if (top <= 0)
@@ -170,71 +300,269 @@ public sealed class SynergyIndex
             return [];
         }
 
-        var other = q.Listing.Kind == ListingKind.Offer ? 1 : 0;
-        // A per-thread generation-stamped array dedupes candidates without hashing or clearing.
-        var marker = _markers.Value!;
-        var gen = ++marker.Generation;
-        var marks = marker.Marks;
-        var candidates = new List<int>();
-        void Add(int[] postings)
+        var qIsOffer = q.Listing.Kind == ListingKind.Offer;
+        var other = qIsOffer ? 1 : 0;
+        var scratch = _scratch.Value!;
+        if (scratch.Generation == int.MaxValue)
         {
-            foreach (var i in postings)
-            {
-                if (marks[i] != gen)
-                {
-                    marks[i] = gen;
-                    candidates.Add(i);
-                }
-            }
+            Array.Clear(scratch.Marks);
+            scratch.Generation = 0;
         }
 
-        foreach (var c in q.Categories)
+        var gen = ++scratch.Generation;
+        var marks = scratch.Marks;
+        var qw = scratch.QueryWeights;
+        for (var i = 0; i < q.TermIds.Length; i++)
         {
-            var related = q.Listing.Kind == ListingKind.Offer ? _k.Matrix.Targets[c] : _k.Matrix.Sources[c];
-            foreach (var rc in related)
-            {
-                Add(_categoryPostings[other][rc]);
-            }
-        }
-
-        foreach (var t in q.TermIds)
-        {
-            if (_termPostings[other].TryGetValue(t, out var postings) && postings.Length <= MaxTermPostings)
-            {
-                Add(postings);
-            }
+            qw[q.TermIds[i]] = q.TermWeights[i];
         }
 
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var scored = new List<Scored>();
-        foreach (var ci in candidates)
+        var hasPoint = q.Listing.Latitude is not null && q.Listing.Longitude is not null;
+        var ctx = new QueryContext(
+            q,
+            qIsOffer,
+            _orgIds.TryGetValue(q.OrgKey, out var org) ? org : -1,
+            _byId.TryGetValue(q.Listing.Id, out var same) ? same : -1,
+            today,
+            today.DayNumber,
+            hasPoint,
+            q.Listing.Latitude ?? 0,
+            q.Listing.Longitude ?? 0);
+        var best = new TopK(scratch.Best(top), top, this);
+
+        try
         {
-            var c = _items[ci];
-            if (!Allowed(q, c, today))
+            // 1. Category posting lists, best bound first.
+            var lists = scratch.Lists;
+            lists.Clear();
+            var strength = scratch.ListStrength;
+            foreach (var c in q.Categories)
             {
-                continue;
+                var related = qIsOffer ? _k.Matrix.Targets[c] : _k.Matrix.Sources[c];
+                foreach (var rc in related)
+                {
+                    var st = qIsOffer ? _k.Matrix.Strength(c, rc) : _k.Matrix.Strength(rc, c);
+                    if (strength[rc] == 0)
+                    {
+                        lists.Add(rc);
+                    }
+
+                    strength[rc] = Math.Max(strength[rc], st);
+                }
             }
 
-            var s = Score(q, c, today);
-            if (s.Relevance >= MinRelevance)
+            var bounds = scratch.ListBounds;
+            bounds.Clear();
+            foreach (var rc in lists)
             {
-                scored.Add(s with { Index = ci });
+                var list = _categoryLists[other][rc];
+                var textBound = list.Entries.Length == 0 ? 0 : TextBound(q, qw, list.TermIds, list.MaxWeights);
+                bounds.Add((RelevanceBound(strength[rc], textBound), textBound, rc));
+                strength[rc] = 0; // reset the scratch for the next query
+            }
+
+            // Deterministic order (bound, then category); the result does not depend on it, only the work does.
+            bounds.Sort((a, b) => a.Bound != b.Bound ? b.Bound.CompareTo(a.Bound) : a.Category.CompareTo(b.Category));
+            foreach (var (bound, textBound, rc) in bounds)
+            {
+                if (bound < MinRelevance || (best.Full && bound < best.Threshold))
+                {
+                    break; // no listing left in these lists can reach the top k
+                }
+
+                var list = _categoryLists[other][rc];
+                var entries = list.Entries;
+                for (var i = 0; i < entries.Length; i++)
+                {
+                    ref readonly var e = ref entries[i];
+                    if (marks[e.Index] != gen)
+                    {
+                        marks[e.Index] = gen;
+                        Consider(in ctx, in e, list.Cats.AsSpan(e.CatOffset, e.CatCount), list.Weights.AsSpan(e.CatOffset, e.CatCount), textBound, qw, ref best);
+                    }
+                }
+            }
+
+            // 2. Listings sharing a term. Those not in a reachable category have P = 0, hence a score ≤ 0.6 T; those
+            // in a category list skipped above are already known to stay below the k-th score.
+            var textOnly = TextBound(q, qw, null, _maxTermWeight[other]);
+            var textOnlyBound = Bounded(0.6 * textOnly);
+            if (textOnlyBound >= MinRelevance && !(best.Full && textOnlyBound < best.Threshold))
+            {
+                foreach (var t in q.TermIds)
+                {
+                    if (_termPostings[other].TryGetValue(t, out var postings) && postings.Length <= MaxTermPostings)
+                    {
+                        foreach (var ci in postings)
+                        {
+                            if (marks[ci] != gen)
+                            {
+                                marks[ci] = gen;
+                                Consider(in ctx, in _entries[ci], _items[ci].Categories, _items[ci].CategoryWeights, textOnly, qw, ref best);
+                            }
+                        }
+                    }
+                }
+            }
+
+            var results = new MatchResult[best.Count];
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = ToResult(q, best.Items[i]);
+            }
+
+            return results;
+        }
+        finally
+        {
+            foreach (var t in q.TermIds)
+            {
+                qw[t] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scores the candidate described by <paramref name="e"/> unless a bound shows it cannot enter the top k. Everything
+    /// up to the cosine reads the entry and its categories, stored contiguously in list order, so scanning a list
+    /// does not chase pointers through the heap.
+    /// </summary>
+    private void Consider(ref readonly QueryContext ctx, ref readonly Entry e, ReadOnlySpan<int> cats, ReadOnlySpan<float> weights,
+        double textBound, float[] qw, ref TopK best)
+    {
+        // Hard rules (the same as Allowed, on precomputed integers). The kind is right by construction.
+        if (e.Org == ctx.Org || e.IdGroup == ctx.Self || e.EndDay < ctx.TodayDay)
+        {
+            return;
+        }
+
+        var q = ctx.Query;
+        var offerHazardous = ctx.QueryIsOffer ? q.Hazardous : e.Hazardous;
+        var needAuthorised = ctx.QueryIsOffer ? e.Authorised : q.Listing.AuthorisedForHazardous;
+        if (offerHazardous && !needAuthorised)
+        {
+            return;
+        }
+
+        int bestO, bestN;
+        var pathway = ctx.QueryIsOffer
+            ? Pathway(q.Categories, q.CategoryWeights, cats, weights, out bestO, out bestN)
+            : Pathway(cats, weights, q.Categories, q.CategoryWeights, out bestO, out bestN);
+        var bound = RelevanceBound(pathway, textBound);
+        if (bound < MinRelevance || (best.Full && bound < best.Threshold))
+        {
+            return;
+        }
+
+        var quantity = ctx.QueryIsOffer
+            ? QuantityFit(q.Annual, q.Regularity, e.Annual, e.Regularity)
+            : QuantityFit(e.Annual, e.Regularity, q.Annual, q.Regularity);
+        var ql = q.Listing;
+        var timing = ctx.QueryIsOffer
+            ? Timing(ql.AvailableFrom, ql.AvailableTo, e.From, e.To, ctx.Today)
+            : Timing(e.From, e.To, ql.AvailableFrom, ql.AvailableTo, ctx.Today);
+        var factors = (0.85 + (0.15 * quantity)) * timing;
+        if (best.Full && Bounded(bound * factors) < best.Threshold)
+        {
+            return;
+        }
+
+        double? km = null;
+        var distance = 0.5;
+        if (ctx.HasPoint && e.HasPoint)
+        {
+            km = Haversine(ctx.Latitude, ctx.Longitude, e.Latitude, e.Longitude);
+            distance = 1 / (1 + Math.Pow(km.Value / 40, 2));
+        }
+
+        if (best.Full && Bounded(bound * (0.55 + (0.45 * distance)) * factors) < best.Threshold)
+        {
+            return;
+        }
+
+        // Same arithmetic, in the same order, as Score: the fast path and the reference agree to the last bit.
+        var text = DenseCosine(qw, _items[e.Index]);
+        var relevance = 1 - ((1 - (0.8 * pathway)) * (1 - (0.6 * text)));
+        if (relevance < MinRelevance)
+        {
+            return;
+        }
+
+        var total = relevance * (0.55 + (0.45 * distance)) * (0.85 + (0.15 * quantity)) * timing;
+        best.Offer(new Scored(e.Index, Math.Clamp(total, 0, 1), relevance, pathway, text, distance, quantity, timing, km, bestO, bestN));
+    }
+
+    /// <summary>Upper bound of the relevance for a pathway and a text bound, with a margin for rounding.</summary>
+    private static double RelevanceBound(double pathway, double text) => Bounded(1 - ((1 - (0.8 * pathway)) * (1 - (0.6 * text))));
+
+    /// <summary>A bound nudged up so that floating-point rounding never makes it smaller than the value it bounds.</summary>
+    private static double Bounded(double v) => (v * (1 + 1e-9)) + 1e-12;
+
+    /// <summary>
+    /// Upper bound of the cosine between the query and any listing whose term weights are at most
+    /// <paramref name="maxWeights"/> (indexed by term id when <paramref name="termIds"/> is null, else parallel to it).
+    /// </summary>
+    private double TextBound(PreparedListing q, float[] qw, int[]? termIds, float[] maxWeights)
+    {
+        if (!_nonNegativeWeights)
+        {
+            return 1;
+        }
+
+        double dot = 0, norm2 = 0;
+        foreach (var t in q.TermIds)
+        {
+            float m;
+            if (termIds is null)
+            {
+                m = maxWeights[t];
+            }
+            else
+            {
+                var j = Array.BinarySearch(termIds, t);
+                m = j >= 0 ? maxWeights[j] : 0;
+            }
+
+            if (m > 0)
+            {
+                dot += qw[t] * (double)m;
+                norm2 += qw[t] * (double)qw[t];
             }
         }
 
-        scored.Sort((a, b) =>
+        return Math.Min(1, Math.Min(Bounded(dot), Bounded(Math.Sqrt(norm2))));
+    }
+
+    /// <summary>Cosine against the query spread in a dense array: one lookup per candidate term.</summary>
+    private static double DenseCosine(float[] qw, PreparedListing c)
+    {
+        double dot = 0;
+        var ids = c.TermIds;
+        var weights = c.TermWeights;
+        for (var j = 0; j < ids.Length; j++)
         {
-            var cmp = b.Total.CompareTo(a.Total);
-            if (cmp != 0)
+            var w = qw[ids[j]];
+            if (w != 0)
             {
-                return cmp;
+                dot += w * weights[j];
             }
+        }
 
-            cmp = (a.Distance ?? double.MaxValue).CompareTo(b.Distance ?? double.MaxValue);
-            return cmp != 0 ? cmp : string.CompareOrdinal(_items[a.Index].Listing.Id, _items[b.Index].Listing.Id);
-        });
+        return Math.Min(dot, 1);
+    }
 
-        return [.. scored.Take(top).Select(s => ToResult(q, s))];
+    /// <summary>Best first: score, then distance, then id (ordinal), so the order never depends on the input order.</summary>
+    private int Compare(Scored a, Scored b)
+    {
+        var cmp = b.Total.CompareTo(a.Total);
+        if (cmp != 0)
+        {
+            return cmp;
+        }
+
+        cmp = (a.Distance ?? double.MaxValue).CompareTo(b.Distance ?? double.MaxValue);
+        return cmp != 0 ? cmp : string.CompareOrdinal(_items[a.Index].Listing.Id, _items[b.Index].Listing.Id);
     }
 
     private static bool Allowed(PreparedListing q, PreparedListing c, DateOnly today)
@@ -259,44 +587,7 @@ public sealed class SynergyIndex
     private Scored Score(PreparedListing q, PreparedListing c, DateOnly today)
     {
         var (offer, need) = q.Listing.Kind == ListingKind.Offer ? (q, c) : (c, q);
-        // Best single category link, blended with how much of each side's category mass is served: a steel offer
-        // covers both "métal" and "ferronnerie" of a blacksmith's need, a pallet offer only the second.
-        double best = 0;
-        var bestO = -1;
-        var bestN = -1;
-        Span<double> needBest = stackalloc double[need.Categories.Length];
-        double offerCovered = 0, offerMass = 0;
-        for (var i = 0; i < offer.Categories.Length; i++)
-        {
-            double rowBest = 0;
-            for (var j = 0; j < need.Categories.Length; j++)
-            {
-                var strength = _k.Matrix.Strength(offer.Categories[i], need.Categories[j]);
-                var s = offer.CategoryWeights[i] * need.CategoryWeights[j] * strength;
-                if (s > best)
-                {
-                    best = s;
-                    bestO = offer.Categories[i];
-                    bestN = need.Categories[j];
-                }
-
-                rowBest = Math.Max(rowBest, strength);
-                needBest[j] = Math.Max(needBest[j], strength * offer.CategoryWeights[i]);
-            }
-
-            offerCovered += offer.CategoryWeights[i] * rowBest;
-            offerMass += offer.CategoryWeights[i];
-        }
-
-        double needCovered = 0, needMass = 0;
-        for (var j = 0; j < need.Categories.Length; j++)
-        {
-            needCovered += need.CategoryWeights[j] * needBest[j];
-            needMass += need.CategoryWeights[j];
-        }
-
-        var pathway = best == 0 ? 0 : (0.5 * best) + (0.25 * needCovered / needMass) + (0.25 * offerCovered / offerMass);
-
+        var pathway = Pathway(offer, need, out var bestO, out var bestN);
         var text = Cosine(q, c);
         var relevance = 1 - ((1 - (0.8 * pathway)) * (1 - (0.6 * text)));
 
@@ -311,7 +602,55 @@ public sealed class SynergyIndex
         var quantity = QuantityFit(offer, need);
         var timing = Timing(offer.Listing, need.Listing, today);
         var total = relevance * (0.55 + (0.45 * distance)) * (0.85 + (0.15 * quantity)) * timing;
-        return new Scored(-1, Math.Clamp(total, 0, 1), relevance, new ScoreParts(pathway, text, distance, quantity, timing), km, bestO, bestN);
+        return new Scored(-1, Math.Clamp(total, 0, 1), relevance, pathway, text, distance, quantity, timing, km, bestO, bestN);
+    }
+
+    /// <summary>
+    /// Best single category link, blended with how much of each side's category mass is served: a steel offer
+    /// covers both "métal" and "ferronnerie" of a blacksmith's need, a pallet offer only the second.
+    /// </summary>
+    private double Pathway(PreparedListing offer, PreparedListing need, out int bestO, out int bestN) =>
+        Pathway(offer.Categories, offer.CategoryWeights, need.Categories, need.CategoryWeights, out bestO, out bestN);
+
+    private double Pathway(ReadOnlySpan<int> offerCats, ReadOnlySpan<float> offerWeights, ReadOnlySpan<int> needCats,
+        ReadOnlySpan<float> needWeights, out int bestO, out int bestN)
+    {
+        double best = 0;
+        bestO = -1;
+        bestN = -1;
+        Span<double> needBest = stackalloc double[needCats.Length];
+        needBest.Clear();
+        double offerCovered = 0, offerMass = 0;
+        for (var i = 0; i < offerCats.Length; i++)
+        {
+            double rowBest = 0;
+            for (var j = 0; j < needCats.Length; j++)
+            {
+                var strength = _k.Matrix.Strength(offerCats[i], needCats[j]);
+                var s = offerWeights[i] * needWeights[j] * strength;
+                if (s > best)
+                {
+                    best = s;
+                    bestO = offerCats[i];
+                    bestN = needCats[j];
+                }
+
+                rowBest = Math.Max(rowBest, strength);
+                needBest[j] = Math.Max(needBest[j], strength * offerWeights[i]);
+            }
+
+            offerCovered += offerWeights[i] * rowBest;
+            offerMass += offerWeights[i];
+        }
+
+        double needCovered = 0, needMass = 0;
+        for (var j = 0; j < needCats.Length; j++)
+        {
+            needCovered += needWeights[j] * needBest[j];
+            needMass += needWeights[j];
+        }
+
+        return best == 0 ? 0 : (0.5 * best) + (0.25 * needCovered / needMass) + (0.25 * offerCovered / offerMass);
     }
 
     private static double Cosine(PreparedListing a, PreparedListing b)
@@ -341,16 +680,17 @@ public sealed class SynergyIndex
         return Math.Min(dot, 1);
     }
 
-    private static double QuantityFit(PreparedListing offer, PreparedListing need)
+    private static double QuantityFit(PreparedListing offer, PreparedListing need) =>
+        QuantityFit(offer.Annual, offer.Regularity, need.Annual, need.Regularity);
+
+    private static double QuantityFit((Dimension Dim, double Amount)? offerAnnual, Regularity ro, (Dimension Dim, double Amount)? needAnnual, Regularity rn)
     {
         var qty = 0.5;
-        if (offer.Annual is { } a && need.Annual is { } b && a.Dim == b.Dim)
+        if (offerAnnual is { } a && needAnnual is { } b && a.Dim == b.Dim)
         {
             qty = Math.Sqrt(Math.Min(a.Amount, b.Amount) / Math.Max(a.Amount, b.Amount));
         }
 
-        var ro = offer.Regularity;
-        var rn = need.Regularity;
         double freq;
         if (ro == Regularity.Unknown || rn == Regularity.Unknown)
         {
@@ -372,20 +712,23 @@ public sealed class SynergyIndex
         return (qty + freq) / 2;
     }
 
-    private static double Timing(MatchListing offer, MatchListing need, DateOnly today)
+    private static double Timing(MatchListing offer, MatchListing need, DateOnly today) =>
+        Timing(offer.AvailableFrom, offer.AvailableTo, need.AvailableFrom, need.AvailableTo, today);
+
+    private static double Timing(DateOnly? offerFrom, DateOnly? offerTo, DateOnly? needFrom, DateOnly? needTo, DateOnly today)
     {
-        if (offer.AvailableFrom is null && offer.AvailableTo is null)
+        if (offerFrom is null && offerTo is null)
         {
             return 1;
         }
 
-        if (need.AvailableFrom is null && need.AvailableTo is null)
+        if (needFrom is null && needTo is null)
         {
             return 1;
         }
 
-        var start = Max(Max(offer.AvailableFrom ?? today, need.AvailableFrom ?? today), today);
-        var end = Min(offer.AvailableTo ?? DateOnly.MaxValue, need.AvailableTo ?? DateOnly.MaxValue);
+        var start = Max(Max(offerFrom ?? today, needFrom ?? today), today);
+        var end = Min(offerTo ?? DateOnly.MaxValue, needTo ?? DateOnly.MaxValue);
         return start <= end ? 1 : 0.6;
     }
 
@@ -446,12 +789,12 @@ public sealed class SynergyIndex
             }
         }
 
-        if (s.Parts.Text >= 0.25 && reasons[0] != "descriptions proches")
+        if (s.Text >= 0.25 && reasons[0] != "descriptions proches")
         {
             reasons.Add("descriptions proches");
         }
 
-        if (s.Parts.Timing < 1)
+        if (s.Timing < 1)
         {
             reasons.Add("périodes de disponibilité à accorder");
         }
@@ -465,24 +808,97 @@ public sealed class SynergyIndex
             reasons.Add("déchet dangereux : repreneur autorisé, suivi TrackDéchets");
         }
 
-        var p = s.Parts;
         return new MatchResult(
             c.Listing.Id,
             Math.Round(s.Total, 3),
             operation,
             s.Distance is { } d ? Math.Round(d, 1) : null,
             reasons,
-            new ScoreParts(Math.Round(p.Pathway, 3), Math.Round(p.Text, 3), Math.Round(p.Distance, 3), Math.Round(p.Quantity, 3), Math.Round(p.Timing, 3)));
+            new ScoreParts(Math.Round(s.Pathway, 3), Math.Round(s.Text, 3), Math.Round(s.DistanceFactor, 3), Math.Round(s.Quantity, 3), Math.Round(s.Timing, 3)));
     }
 
-    private sealed class Marker(int size)
+    /// <summary>A scored candidate; <c>Distance</c> is in km (null when unknown), the parts are those of <see cref="ScoreParts"/>.</summary>
+    private readonly record struct Scored(int Index, double Total, double Relevance, double Pathway, double Text, double DistanceFactor,
+        double Quantity, double Timing, double? Distance, int OfferCategory, int NeedCategory);
+
+    /// <summary>
+    /// What scoring a candidate needs before its cosine, as plain values: organisation and id as integers (no string
+    /// comparison in the hot loop), coordinates, annualised quantity, window. Its categories live next to it in the
+    /// list (<c>CatOffset</c>, <c>CatCount</c>).
+    /// </summary>
+    private readonly record struct Entry(
+        int Index, int Org, int IdGroup, int EndDay, bool Hazardous, bool Authorised, bool HasPoint, double Latitude, double Longitude,
+        (Dimension Dim, double Amount)? Annual, Regularity Regularity, DateOnly? From, DateOnly? To, int CatOffset, int CatCount);
+
+    /// <summary>
+    /// A category posting list: its entries and their categories in list order, and, per term present in it, the
+    /// largest weight of that term (sorted by term id) for the text bound.
+    /// </summary>
+    private sealed record CategoryList(Entry[] Entries, int[] Cats, float[] Weights, int[] TermIds, float[] MaxWeights);
+
+    /// <summary>What the hot loop needs to know about the query.</summary>
+    private readonly record struct QueryContext(PreparedListing Query, bool QueryIsOffer, int Org, int Self, DateOnly Today, int TodayDay,
+        bool HasPoint, double Latitude, double Longitude);
+
+    /// <summary>
+    /// The k best so far, best first, in a sorted array: k is small (5–20), so insertion beats a heap and keeps the
+    /// order of <see cref="Compare"/> exactly. <see cref="Threshold"/> is the k-th score once full.
+    /// </summary>
+    private struct TopK(Scored[] items, int k, SynergyIndex index)
     {
-        public int[] Marks { get; } = new int[size];
+        public readonly Scored[] Items = items;
+
+        public int Count { get; private set; }
+
+        public readonly bool Full => Count == k;
+
+        public readonly double Threshold => Items[k - 1].Total;
+
+        public void Offer(Scored s)
+        {
+            if (Full && index.Compare(s, Items[k - 1]) >= 0)
+            {
+                return;
+            }
+
+            var i = Full ? k - 1 : Count++;
+            while (i > 0 && index.Compare(s, Items[i - 1]) < 0)
+            {
+                Items[i] = Items[i - 1];
+                i--;
+            }
+
+            Items[i] = s;
+        }
+    }
+
+    /// <summary>Per-thread buffers, reused across queries: candidate stamps, the dense query vector, list bounds.</summary>
+    private sealed class Scratch(int listings, int terms, int categories)
+    {
+        private Scored[] _best = new Scored[16];
+
+        public int[] Marks { get; } = new int[listings];
 
         public int Generation { get; set; }
-    }
 
-    private readonly record struct Scored(int Index, double Total, double Relevance, ScoreParts Parts, double? Distance, int OfferCategory, int NeedCategory);
+        public float[] QueryWeights { get; } = new float[terms];
+
+        public float[] ListStrength { get; } = new float[categories];
+
+        public List<int> Lists { get; } = [];
+
+        public List<(double Bound, double TextBound, int Category)> ListBounds { get; } = [];
+
+        public Scored[] Best(int k)
+        {
+            if (_best.Length < k)
+            {
+                _best = new Scored[k];
+            }
+
+            return _best;
+        }
+    }
 
     internal string Explain(string id) =>
         _byId.TryGetValue(id, out var i)
