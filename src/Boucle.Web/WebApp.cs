@@ -1,6 +1,7 @@
 using System.Globalization;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Accounts;
+using Boucle.Web.Features.Alerts;
 using Boucle.Web.Features.Api;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
@@ -63,6 +64,7 @@ public static class WebApp
         builder.Services.AddEmail();
         builder.Services.AddListings();
         builder.Services.AddOrganisations();
+        builder.Services.AddAlerts();
 
         var app = builder.Build();
 
@@ -99,6 +101,7 @@ public static class WebApp
         app.MapHealth();
         app.MapPhotos();
         app.MapCulture();
+        app.MapAlerts();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
         api.MapOrganisationsApi();

@@ -24,6 +24,9 @@ public sealed record ListingQuery
     public int PageSize { get; init; } = 20;
     public int? TerritoryId { get; init; }
     public int? OrganisationId { get; init; }
+
+    /// Only listings published strictly after this instant (UTC): what is new since an alert.
+    public DateTime? PublishedAfter { get; init; }
 }
 
 public sealed record ListingSummary(
@@ -70,6 +73,11 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         if (query.OrganisationId is { } organisation)
         {
             listings = listings.Where(l => l.OrganisationId == organisation);
+        }
+
+        if (query.PublishedAfter is { } after)
+        {
+            listings = listings.Where(l => l.PublishedAt > after);
         }
 
         if (query.Type is { } type)
