@@ -82,6 +82,9 @@ public sealed class AlertSender(IServiceProvider services, AlertTokens tokens, I
     /// the delivery table keeps them from being announced twice.
     private static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
     private const int MaxListingsPerEmail = 20;
+
+    // Accents stay readable in the HTML part; markup is still encoded.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
     private readonly SemaphoreSlim _running = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -205,7 +208,7 @@ public sealed class AlertSender(IServiceProvider services, AlertTokens tokens, I
 
         text.Append(CultureInfo.InvariantCulture, $"\nToute la recherche : {all}\nGérer vos alertes : {baseUrl}/alertes\n\nNe plus recevoir ces e-mails (un clic, sans connexion) : {unsubscribe}\n");
 
-        var h = HtmlEncoder.Default;
+        var h = Html;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<p>Bonjour,</p><p>Nouveautés pour votre recherche « {h.Encode(search.Name)} » sur Boucle :</p><ul>");
         foreach (var l in shown)

@@ -1,13 +1,15 @@
 using Boucle.Web.Data;
 using Boucle.Web.Features.Reference;
+using Boucle.Web.Features.Shared;
 using Boucle.Web.Features.Territories;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Boucle.Web.Features.Listings;
 
-public sealed class BrowseModel(AppDbContext db, ListingSearch search, ReferenceData reference) : PageModel
+public sealed class BrowseModel(AppDbContext db, ListingSearch search, ReferenceData reference, IOptions<BoucleOptions> options) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
@@ -21,6 +23,7 @@ public sealed class BrowseModel(AppDbContext db, ListingSearch search, Reference
     public ListingPage Result { get; private set; } = new([], 0, 1, 20);
     public string? NearName { get; private set; }
     public string? CommuneError { get; private set; }
+    public MapModel? Map { get; private set; }
     public int WiderRadius => Rayon < 30 ? 30 : Rayon < 50 ? 50 : 100;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -63,7 +66,30 @@ public sealed class BrowseModel(AppDbContext db, ListingSearch search, Reference
             PageSize = 20,
             TerritoryId = territory?.Id,
         }, ct);
+
+        // The map shows the same query as the list, through the GeoJSON endpoint.
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var geoJson = QueryString.Create(new Dictionary<string, string?>
+        {
+            ["q"] = string.IsNullOrWhiteSpace(Q) ? null : Q.Length > 200 ? Q[..200] : Q,
+            ["type"] = Type is "offer" or "need" ? Type : null,
+            ["category"] = string.IsNullOrWhiteSpace(Category) ? null : Category,
+            ["near"] = near is null ? null : $"{near.Latitude.ToString(inv)},{near.Longitude.ToString(inv)}",
+            ["radius_km"] = near is null ? null : Rayon.ToString(inv),
+        }.Where(p => p.Value is not null)).ToUriComponent().Insert(0, "/api/v1/listings/geojson");
+        Map = new MapModel("carte-annonces", near?.Latitude ?? territory?.Latitude ?? 44.85, near?.Longitude ?? territory?.Longitude ?? 0.48,
+            near is null ? 10 : 11, geoJson, options.Value.TileUrl, options.Value.TileAttribution, "Carte des annonces trouvées", Fit: true);
     }
+
+    /// The address that saves this search (the same parameters, read by /alertes/nouvelle).
+    public string SaveUrl => QueryString.Create(new Dictionary<string, string?>
+    {
+        ["q"] = Q,
+        ["type"] = Type,
+        ["category"] = Category,
+        ["commune"] = Commune,
+        ["rayon"] = Rayon.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent().Insert(0, "/alertes/nouvelle");
 
     public string PageUrl(int page) => BuildUrl(page, Rayon);
 
