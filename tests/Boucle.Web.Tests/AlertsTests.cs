@@ -238,6 +238,42 @@ public abstract partial class AlertsTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.BadRequest, (await app.Browser().GetAsync("/api/v1/listings/geojson?radius_km=5")).StatusCode);
     }
 
+    [Fact]
+    public async Task More_filters_narrow_the_list_the_map_and_the_saved_search()
+    {
+        var all = await CountAsync("/annonces");
+        var html = await app.Browser().GetStringAsync("/annonces?price_mode=free&waste=02");
+        var listed = int.Parse(CountRegex().Match(html).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(listed > 0 && listed < all, $"{listed} / {all}");
+        var geo = System.Text.Json.JsonDocument.Parse(await app.Browser().GetStringAsync("/api/v1/listings/geojson?price_mode=free&waste=02"));
+        Assert.Equal(listed, geo.RootElement.GetProperty("features").GetArrayLength());
+        Assert.Contains("waste=02", WebUtility.HtmlDecode(GeoJsonRegex().Match(html).Groups[1].Value), StringComparison.Ordinal);
+        Assert.Contains("Attendu : un chapitre", await app.Browser().GetStringAsync("/annonces?waste=abc"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Browser().GetAsync("/api/v1/listings/geojson?price_mode=gratis")).StatusCode);
+
+        var (_, client) = await NewPersonAsync();
+        var name = $"Biodéchets gratuits {Guid.NewGuid():N}";
+        var saved = await BoucleApp.PostFormAsync(client, "/alertes/nouvelle", new Dictionary<string, string>
+        {
+            ["price_mode"] = "free",
+            ["org_kind"] = "farm",
+            ["regularite"] = "weekly",
+            ["waste"] = "0207",
+            ["Name"] = name,
+            ["Frequency"] = "Weekly",
+        }, "/annonces");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var search = await app.ScopedAsync(db => db.Set<SavedSearch>().AsNoTracking().SingleAsync(s => s.Name == name));
+        Assert.Equal(PriceMode.Free, search.PriceMode);
+        Assert.Equal(Boucle.Web.Features.Organisations.OrganisationKind.Farm, search.OrganisationKind);
+        Assert.Equal(Frequency.Weekly, search.ListingFrequency);
+        Assert.Equal("02 07", search.WastePrefix);
+        Assert.Contains("waste=02%2007", search.BrowseUrl(), StringComparison.Ordinal);
+    }
+
+    private async Task<int> CountAsync(string url) =>
+        int.Parse(CountRegex().Match(await app.Browser().GetStringAsync(url)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
     private async Task<int> RunAlertsAsync() => await app.Services.GetRequiredService<AlertSender>().SendDueAsync(CancellationToken.None);
 
     private Task<int> AlertEmailsAsync(string email, string name) =>

@@ -18,6 +18,10 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ReferenceData 
     [BindProperty(SupportsGet = true)] public string? Category { get; set; }
     [BindProperty(SupportsGet = true)] public string? Commune { get; set; }
     [BindProperty(SupportsGet = true)] public int? Rayon { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Regularite { get; set; }
+    [BindProperty(SupportsGet = true, Name = "price_mode")] public string? PriceMode { get; set; }
+    [BindProperty(SupportsGet = true, Name = "org_kind")] public string? OrgKind { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Waste { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Frequency { get; set; } = nameof(AlertFrequency.Daily);
 
@@ -61,7 +65,7 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ReferenceData 
         return Redirect("/alertes");
     }
 
-    private SearchCriteria Criteria => new(Q, Type, Category, Commune, Rayon);
+    private SearchCriteria Criteria => new(Q, Type, Category, Commune, Rayon, Regularite, PriceMode, OrgKind, Waste);
 
     private async Task DescribeAsync(CancellationToken ct)
     {

@@ -28,6 +28,10 @@ public sealed class SavedSearch
     public double? Longitude { get; set; }
     public double? RadiusKm { get; set; }
     public int? TerritoryId { get; set; }
+    public Frequency? ListingFrequency { get; set; }
+    public PriceMode? PriceMode { get; set; }
+    public Organisations.OrganisationKind? OrganisationKind { get; set; }
+    public string? WastePrefix { get; set; }
 
     public AlertFrequency Frequency { get; set; }
 
@@ -54,6 +58,10 @@ public sealed class SavedSearch
         Longitude = Longitude,
         RadiusKm = Latitude is null ? null : RadiusKm,
         TerritoryId = TerritoryId,
+        Frequency = ListingFrequency,
+        PriceMode = PriceMode,
+        OrganisationKind = OrganisationKind,
+        WastePrefix = WastePrefix,
     };
 
     /// The same search on the board, for links.
@@ -64,6 +72,10 @@ public sealed class SavedSearch
         ["category"] = Category,
         ["commune"] = Commune,
         ["rayon"] = Commune is null || RadiusKm is null ? null : RadiusKm.Value.ToString("0", System.Globalization.CultureInfo.InvariantCulture),
+        ["regularite"] = ListingFrequency is { } f ? ListingLabels.Api(f) : null,
+        ["price_mode"] = PriceMode is { } p ? ListingLabels.Api(p) : null,
+        ["org_kind"] = OrganisationKind is { } k ? Organisations.OrganisationLabels.Api(k) : null,
+        ["waste"] = WastePrefix,
     }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent().Insert(0, "/annonces");
 }
 
@@ -94,6 +106,7 @@ public sealed class SavedSearchConfiguration : IEntityTypeConfiguration<SavedSea
         builder.Property(s => s.Commune).HasMaxLength(100);
         builder.Property(s => s.FeedToken).HasMaxLength(64);
         builder.Property(s => s.BaseUrl).HasMaxLength(200);
+        builder.Property(s => s.WastePrefix).HasMaxLength(8);
         builder.HasIndex(s => s.FeedToken).IsUnique();
         builder.HasIndex(s => s.UserId);
         builder.HasIndex(s => new { s.EmailEnabled, s.LastCheckedAt });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Listings;
+using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Boucle.Web.Features.Alerts;
 
 /// The criteria of /annonces, as they arrive from the search form (same parameter names).
-public sealed record SearchCriteria(string? Q, string? Type, string? Category, string? Commune, int? Rayon)
+public sealed record SearchCriteria(string? Q, string? Type, string? Category, string? Commune, int? Rayon,
+    string? Regularite = null, string? PriceMode = null, string? OrgKind = null, string? Waste = null)
 {
     public bool IsEmpty => string.IsNullOrWhiteSpace(Q) && string.IsNullOrWhiteSpace(Type) && string.IsNullOrWhiteSpace(Category) && string.IsNullOrWhiteSpace(Commune);
 }
@@ -69,6 +71,19 @@ public static class SavedSearchRules
             modelState.AddModelError(string.Empty, "Catégorie inconnue.");
         }
 
+        search.ListingFrequency = string.IsNullOrWhiteSpace(criteria.Regularite) ? null
+            : ListingLabels.ParseFrequency(criteria.Regularite) ?? AddError<Frequency>(modelState, "Régularité inconnue.");
+        search.PriceMode = string.IsNullOrWhiteSpace(criteria.PriceMode) ? null
+            : ListingLabels.ParsePriceMode(criteria.PriceMode) ?? AddError<PriceMode>(modelState, "Conditions inconnues.");
+        search.OrganisationKind = string.IsNullOrWhiteSpace(criteria.OrgKind) ? null
+            : OrganisationLabels.Parse(criteria.OrgKind) ?? AddError<OrganisationKind>(modelState, "Type de structure inconnu.");
+        search.WastePrefix = string.IsNullOrWhiteSpace(criteria.Waste) ? null
+            : ListingQuery.ParseWastePrefix(criteria.Waste);
+        if (!string.IsNullOrWhiteSpace(criteria.Waste) && search.WastePrefix is null)
+        {
+            modelState.AddModelError(string.Empty, "Code déchet : un chapitre (02), un sous-chapitre (02 07) ou un code (02 07 04).");
+        }
+
         search.Commune = null;
         search.Latitude = null;
         search.Longitude = null;
@@ -106,6 +121,26 @@ public static class SavedSearchRules
         if (s.Category is not null)
         {
             parts.Add("catégorie " + categoryLabels.GetValueOrDefault(s.Category, s.Category));
+        }
+
+        if (s.ListingFrequency is { } f)
+        {
+            parts.Add("flux " + ListingLabels.Fr(f));
+        }
+
+        if (s.PriceMode is { } p)
+        {
+            parts.Add(ListingLabels.Fr(p));
+        }
+
+        if (s.OrganisationKind is { } k)
+        {
+            parts.Add("structures : " + OrganisationLabels.Fr(k));
+        }
+
+        if (s.WastePrefix is not null)
+        {
+            parts.Add("code déchet " + s.WastePrefix);
         }
 
         if (s.Commune is not null && s.RadiusKm is { } r)

@@ -120,7 +120,8 @@ public static class ListingsApi
 
     private static async Task<Results<JsonHttpResult<GeoJsonCollection>, ValidationProblem>> GeoJsonAsync(
         HttpContext http, ListingSearch search, AppDbContext db, CancellationToken ct,
-        string? q = null, string? type = null, string? category = null, string? near = null, double? radius_km = null)
+        string? q = null, string? type = null, string? category = null, string? near = null, double? radius_km = null,
+        string? frequency = null, string? price_mode = null, string? org_kind = null, string? waste = null)
     {
         ListingType? listingType = type switch
         {
@@ -156,8 +157,42 @@ public static class ListingsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["radius_km"] = ["Le rayon (0 à 1000 km) demande un point : near=LAT,LON."] });
         }
 
+        var filters = new Dictionary<string, string[]>();
+        var listingFrequency = string.IsNullOrWhiteSpace(frequency) ? null : ListingLabels.ParseFrequency(frequency);
+        if (!string.IsNullOrWhiteSpace(frequency) && listingFrequency is null)
+        {
+            filters["frequency"] = ["Valeurs possibles : " + string.Join(", ", Enum.GetValues<Frequency>().Select(ListingLabels.Api)) + "."];
+        }
+
+        var priceMode = string.IsNullOrWhiteSpace(price_mode) ? null : ListingLabels.ParsePriceMode(price_mode);
+        if (!string.IsNullOrWhiteSpace(price_mode) && priceMode is null)
+        {
+            filters["price_mode"] = ["Valeurs possibles : free, price, exchange, to_discuss."];
+        }
+
+        var kind = string.IsNullOrWhiteSpace(org_kind) ? null : Organisations.OrganisationLabels.Parse(org_kind);
+        if (!string.IsNullOrWhiteSpace(org_kind) && kind is null)
+        {
+            filters["org_kind"] = ["Type de structure inconnu."];
+        }
+
+        var wastePrefix = string.IsNullOrWhiteSpace(waste) ? null : ListingQuery.ParseWastePrefix(waste);
+        if (!string.IsNullOrWhiteSpace(waste) && wastePrefix is null)
+        {
+            filters["waste"] = ["Attendu : un chapitre (02), un sous-chapitre (02 07) ou un code (02 07 04) de la liste européenne des déchets."];
+        }
+
+        if (filters.Count > 0)
+        {
+            return TypedResults.ValidationProblem(filters);
+        }
+
         var page = await search.SearchAsync(new ListingQuery
         {
+            Frequency = listingFrequency,
+            PriceMode = priceMode,
+            OrganisationKind = kind,
+            WastePrefix = wastePrefix,
             Words = q is { Length: > 200 } ? q[..200] : q,
             Type = listingType,
             Category = string.IsNullOrWhiteSpace(category) ? null : category,

@@ -181,6 +181,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.Property<double?>("Latitude")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("ListingFrequency")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<double?>("Longitude")
                         .HasColumnType("double precision");
 
@@ -188,6 +192,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OrganisationKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("PriceMode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<double?>("RadiusKm")
                         .HasColumnType("double precision");
@@ -202,6 +214,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("WastePrefix")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
 
                     b.Property<string>("Words")
                         .HasMaxLength(200)

@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Boucle.Web.Data.Migrations.Postgres
+namespace Boucle.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Alerts : Migration
@@ -16,9 +15,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Favourites",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -41,25 +40,29 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "SavedSearches",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Words = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Category = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Commune = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Latitude = table.Column<double>(type: "double precision", nullable: true),
-                    Longitude = table.Column<double>(type: "double precision", nullable: true),
-                    RadiusKm = table.Column<double>(type: "double precision", nullable: true),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: true),
-                    Frequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    EmailEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    FeedToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    BaseUrl = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastCheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastSentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Words = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Commune = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    RadiusKm = table.Column<double>(type: "REAL", nullable: true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ListingFrequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    PriceMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    OrganisationKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    WastePrefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EmailEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FeedToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BaseUrl = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastCheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -76,9 +79,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AlertDeliveries",
                 columns: table => new
                 {
-                    SavedSearchId = table.Column<int>(type: "integer", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    SavedSearchId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
