@@ -1,6 +1,8 @@
 using System.Globalization;
+using Microsoft.AspNetCore.DataProtection;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Accounts;
+using Boucle.Web.Features.Alerts;
 using Boucle.Web.Features.Api;
 using Boucle.Web.Features.ApiTokens;
 using Boucle.Web.Features.Email;
@@ -27,6 +29,9 @@ public static class WebApp
         }
 
         builder.Services.Configure<BoucleOptions>(builder.Configuration.GetSection("Boucle"));
+        // Cookies, antiforgery and unsubscribe links outlive a restart: the keys live with the data.
+        builder.Services.AddDataProtection().SetApplicationName("Boucle")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(builder.Configuration["Boucle:DataDir"] ?? ".boucle"), "keys")));
         builder.Services.AddSingleton(TimeProvider.System);
         // French text stays readable in the HTML source; encoding still neutralises markup.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -69,6 +74,7 @@ public static class WebApp
         builder.Services.AddSynergies();
         builder.Services.AddApiTokens();
         builder.Services.AddMessaging();
+        builder.Services.AddAlerts();
 
         var app = builder.Build();
 
@@ -105,6 +111,7 @@ public static class WebApp
         app.MapHealth();
         app.MapPhotos();
         app.MapCulture();
+        app.MapAlerts();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
         api.MapListingsWriteApi();

@@ -24,6 +24,28 @@ public sealed record ListingQuery
     public int PageSize { get; init; } = 20;
     public int? TerritoryId { get; init; }
     public int? OrganisationId { get; init; }
+
+    /// Only listings published strictly after this instant (UTC): what is new since an alert.
+    public DateTime? PublishedAfter { get; init; }
+
+    public Frequency? Frequency { get; init; }
+    public PriceMode? PriceMode { get; init; }
+    public Organisations.OrganisationKind? OrganisationKind { get; init; }
+
+    /// A List of Waste chapter, sub-chapter or entry as stored ("02", "02 07", "02 07 04"): see ParseWastePrefix.
+    public string? WastePrefix { get; init; }
+
+    /// "02", "0207", "02 07 04*"... in the stored form; null when the text is not 2, 4 or 6 digits.
+    public static string? ParseWastePrefix(string? text)
+    {
+        var digits = new string([.. (text ?? "").Where(c => !char.IsWhiteSpace(c) && c != '*')]);
+        if (digits.Length is not (2 or 4 or 6) || !digits.All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+
+        return string.Join(' ', Enumerable.Range(0, digits.Length / 2).Select(i => digits.Substring(i * 2, 2)));
+    }
 }
 
 public sealed record ListingSummary(
@@ -70,6 +92,32 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         if (query.OrganisationId is { } organisation)
         {
             listings = listings.Where(l => l.OrganisationId == organisation);
+        }
+
+        if (query.PublishedAfter is { } after)
+        {
+            listings = listings.Where(l => l.PublishedAt > after);
+        }
+
+        if (query.Frequency is { } frequency)
+        {
+            listings = listings.Where(l => l.Frequency == frequency);
+        }
+
+        if (query.PriceMode is { } priceMode)
+        {
+            listings = listings.Where(l => l.PriceMode == priceMode);
+        }
+
+        if (query.OrganisationKind is { } kind)
+        {
+            listings = listings.Where(l => l.Organisation!.Kind == kind);
+        }
+
+        if (!string.IsNullOrEmpty(query.WastePrefix))
+        {
+            var waste = query.WastePrefix;
+            listings = listings.Where(l => l.WasteCode!.StartsWith(waste));
         }
 
         if (query.Type is { } type)

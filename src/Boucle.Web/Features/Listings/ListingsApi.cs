@@ -120,7 +120,8 @@ public static class ListingsApi
 
     private static async Task<Results<JsonHttpResult<GeoJsonCollection>, ValidationProblem>> GeoJsonAsync(
         HttpContext http, ListingSearch search, AppDbContext db, CancellationToken ct,
-        string? q = null, string? type = null, string? category = null)
+        string? q = null, string? type = null, string? category = null, string? near = null, double? radius_km = null,
+        string? frequency = null, string? price_mode = null, string? org_kind = null, string? waste = null)
     {
         ListingType? listingType = type switch
         {
@@ -134,7 +135,73 @@ public static class ListingsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["type"] = ["Valeurs possibles : offer, need."] });
         }
 
-        var page = await search.SearchAsync(new ListingQuery { Words = q, Type = listingType, Category = category, Sort = ListingSort.Date, PageSize = 2000 }, ct);
+        // The same place filter as the search, so that a map shows what the list beside it shows.
+        double? lat = null, lon = null;
+        if (!string.IsNullOrWhiteSpace(near))
+        {
+            var parts = near.Split(',');
+            if (parts.Length == 2
+                && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var la) && la is >= -90 and <= 90
+                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lo) && lo is >= -180 and <= 180)
+            {
+                (lat, lon) = (la, lo);
+            }
+            else
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["near"] = ["Attendu : LAT,LON en degrés décimaux, par exemple 44.85,0.48."] });
+            }
+        }
+
+        if (radius_km is not null && (lat is null || radius_km <= 0 || radius_km > 1000 || double.IsNaN(radius_km.Value)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["radius_km"] = ["Le rayon (0 à 1000 km) demande un point : near=LAT,LON."] });
+        }
+
+        var filters = new Dictionary<string, string[]>();
+        var listingFrequency = string.IsNullOrWhiteSpace(frequency) ? null : ListingLabels.ParseFrequency(frequency);
+        if (!string.IsNullOrWhiteSpace(frequency) && listingFrequency is null)
+        {
+            filters["frequency"] = ["Valeurs possibles : " + string.Join(", ", Enum.GetValues<Frequency>().Select(ListingLabels.Api)) + "."];
+        }
+
+        var priceMode = string.IsNullOrWhiteSpace(price_mode) ? null : ListingLabels.ParsePriceMode(price_mode);
+        if (!string.IsNullOrWhiteSpace(price_mode) && priceMode is null)
+        {
+            filters["price_mode"] = ["Valeurs possibles : free, price, exchange, to_discuss."];
+        }
+
+        var kind = string.IsNullOrWhiteSpace(org_kind) ? null : Organisations.OrganisationLabels.Parse(org_kind);
+        if (!string.IsNullOrWhiteSpace(org_kind) && kind is null)
+        {
+            filters["org_kind"] = ["Type de structure inconnu."];
+        }
+
+        var wastePrefix = string.IsNullOrWhiteSpace(waste) ? null : ListingQuery.ParseWastePrefix(waste);
+        if (!string.IsNullOrWhiteSpace(waste) && wastePrefix is null)
+        {
+            filters["waste"] = ["Attendu : un chapitre (02), un sous-chapitre (02 07) ou un code (02 07 04) de la liste européenne des déchets."];
+        }
+
+        if (filters.Count > 0)
+        {
+            return TypedResults.ValidationProblem(filters);
+        }
+
+        var page = await search.SearchAsync(new ListingQuery
+        {
+            Frequency = listingFrequency,
+            PriceMode = priceMode,
+            OrganisationKind = kind,
+            WastePrefix = wastePrefix,
+            Words = q is { Length: > 200 } ? q[..200] : q,
+            Type = listingType,
+            Category = string.IsNullOrWhiteSpace(category) ? null : category,
+            Latitude = lat,
+            Longitude = lon,
+            RadiusKm = radius_km,
+            Sort = ListingSort.Date,
+            PageSize = 2000,
+        }, ct);
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
         var features = page.Items.Select(i => new GeoJsonFeature(
             "Feature",

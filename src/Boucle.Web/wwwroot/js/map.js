@@ -49,6 +49,8 @@
         cluster.addLayer(layer);
         if (data.features && data.features.length > 1 && el.dataset.fit === 'true') {
           map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+        } else if (data.features && data.features.length === 1 && el.dataset.fit === 'true') {
+          map.setView(layer.getBounds().getCenter(), 13);
         }
       });
   }
