@@ -51,6 +51,12 @@ public static class BoucleCli
             }
 
             Add("urls", result.GetValue(urls));
+            // Links in e-mails need an absolute address; the first listening address is the best guess.
+            if (Environment.GetEnvironmentVariable("Boucle__PublicUrl") is null)
+            {
+                Add("Boucle:PublicUrl", result.GetValue(urls)?.Split(';')[0]);
+            }
+
             Add("Boucle:DataDir", result.GetValue(dataDir));
             Add("Boucle:Database", result.GetValue(database));
             if (result.GetValue(noDemo))

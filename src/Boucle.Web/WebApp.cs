@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.DataProtection;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Accounts;
 using Boucle.Web.Features.Alerts;
@@ -12,6 +11,7 @@ using Boucle.Web.Features.Messaging;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
 

@@ -89,6 +89,9 @@ public sealed class Listing
     public DateTime? PublishedAt { get; set; }
     public DateTime? ExpiresAt { get; set; }
 
+    /// Set when the "your listing expires soon" e-mail left; cleared when the listing is renewed.
+    public DateTime? RenewalReminderSentAt { get; set; }
+
     /// Bumped on every change: optimistic concurrency for reservations and edits.
     public int Version { get; set; }
 

@@ -128,6 +128,7 @@ public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider
                 listing.PublishedAt = now;
                 var days = await db.Territories.Where(t => t.Id == organisation.TerritoryId).Select(t => t.ListingExpiryDays).SingleAsync(ct);
                 listing.ExpiresAt = now.AddDays(days);
+                listing.RenewalReminderSentAt = null;
             }
         }
 
@@ -167,6 +168,8 @@ public static class ListingServices
         services.AddScoped<ListingSearch>();
         services.AddScoped<ListingWriter>();
         services.AddSingleton<PhotoStore>();
+        services.AddSingleton<ListingExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<ListingExpiry>());
         return services;
     }
 }

@@ -532,6 +532,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.Property<double?>("Quantity")
                         .HasColumnType("double precision");
 
+                    b.Property<DateTime?>("RenewalReminderSentAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

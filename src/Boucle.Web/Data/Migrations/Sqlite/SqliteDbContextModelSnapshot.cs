@@ -510,6 +510,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.Property<double?>("Quantity")
                         .HasColumnType("REAL");
 
+                    b.Property<DateTime?>("RenewalReminderSentAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
