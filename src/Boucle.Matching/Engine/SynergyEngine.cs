@@ -21,6 +21,16 @@ public sealed class SynergyEngine
         Knowledge = EngineKnowledge.Default;
     }
 
+    /// <summary>Creates an engine using the embedded knowledge plus pathways added from the application.</summary>
+    /// <param name="time">Clock used for "today" when comparing availability windows.</param>
+    /// <param name="extraPathways">Pathways to add to the shipped ones (unknown categories are ignored).</param>
+    public SynergyEngine(TimeProvider time, IEnumerable<ValorisationPathway> extraPathways)
+    {
+        _time = time;
+        var taxonomy = Taxonomy.Default.WithPathways(extraPathways);
+        Knowledge = ReferenceEquals(taxonomy, Taxonomy.Default) ? EngineKnowledge.Default : new EngineKnowledge(taxonomy);
+    }
+
     internal EngineKnowledge Knowledge { get; }
 
     /// <summary>Prepares a reusable index over the active listings (offers and needs).</summary>
@@ -40,9 +50,15 @@ internal sealed class EngineKnowledge
     private static readonly Lazy<EngineKnowledge> LazyDefault = new(() => new EngineKnowledge());
 
     private EngineKnowledge()
+        : this(Taxonomy.Default)
+    {
+    }
+
+    /// <summary>Knowledge on a taxonomy with the same categories as the default one (only pathways differ).</summary>
+    public EngineKnowledge(Taxonomy taxonomy)
     {
         Analyzer = FrenchAnalyzer.Default;
-        Taxonomy = Taxonomy.Default;
+        Taxonomy = taxonomy;
         Classifier = ListingClassifier.Default;
         Matrix = new PathwayMatrix(Taxonomy);
     }

@@ -56,7 +56,13 @@ public sealed record Category(
     bool Hazardous);
 
 /// <summary>A valorisation pathway: an output of category <c>From</c> can serve a need of category <c>To</c>.</summary>
-internal sealed record ValorisationPathway(string From, string To, string Operation, int Rank, string Fr, string Source);
+/// <param name="From">Category code of the output (offer); its sub-categories are included.</param>
+/// <param name="To">Category code of the need; its sub-categories are included.</param>
+/// <param name="Operation">Recovery operation: R0 (reuse), R1..R13, or a named one such as composting.</param>
+/// <param name="Rank">Rank in the waste hierarchy: 1 reuse, 2 recycling, 3 other recovery, 4 energy recovery.</param>
+/// <param name="Fr">The phrase shown to people, e.g. "marc de café → substrat pour champignons".</param>
+/// <param name="Source">Where the practice is documented (case study, regulation, facilitator's note).</param>
+public sealed record ValorisationPathway(string From, string To, string Operation, int Rank, string Fr, string Source);
 
 /// <summary>The embedded resource taxonomy (Knowledge/categories.json) and valorisation pathways (Knowledge/pathways.json).</summary>
 public sealed class Taxonomy
@@ -78,7 +84,19 @@ public sealed class Taxonomy
     /// <summary>All categories, parents before children (suitable for seeding a Category table).</summary>
     public IReadOnlyList<Category> Categories { get; }
 
-    internal IReadOnlyList<ValorisationPathway> Pathways { get; }
+    /// <summary>The valorisation pathways known to this taxonomy (shipped ones, then added ones).</summary>
+    public IReadOnlyList<ValorisationPathway> Pathways { get; }
+
+    /// <summary>
+    /// The same categories with more pathways, for knowledge that facilitators add from the application.
+    /// Pathways naming unknown categories or an out-of-range rank are ignored.
+    /// </summary>
+    /// <param name="extra">Pathways to add after the shipped ones.</param>
+    public Taxonomy WithPathways(IEnumerable<ValorisationPathway> extra)
+    {
+        var valid = extra.Where(p => _index.ContainsKey(p.From) && _index.ContainsKey(p.To) && p.Rank is >= 1 and <= 4).ToList();
+        return valid.Count == 0 ? this : new Taxonomy(Categories, [.. Pathways, .. valid]);
+    }
 
     internal int[] ParentIndex { get; }
 

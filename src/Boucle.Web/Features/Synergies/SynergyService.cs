@@ -113,7 +113,11 @@ public sealed class SynergyService(IServiceScopeFactory scopes, ListingChanges c
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var listings = (await Rows(Open(db)).ToListAsync(ct)).Select(ToMatchListing).ToList();
             var map = listings.ToDictionary(l => int.Parse(l.Id, CultureInfo.InvariantCulture));
-            _snapshot = new Snapshot(version, new SynergyEngine(time).Index(listings), map);
+            // Knowledge added by facilitators joins the shipped pathways.
+            var extra = await db.Set<CustomPathway>().AsNoTracking()
+                .Select(p => new Boucle.Matching.Knowledge.ValorisationPathway(p.FromCategory, p.ToCategory, p.Operation, p.Rank, p.LabelFr, p.Source))
+                .ToListAsync(ct);
+            _snapshot = new Snapshot(version, new SynergyEngine(time, extra).Index(listings), map);
             return _snapshot;
         }
         finally

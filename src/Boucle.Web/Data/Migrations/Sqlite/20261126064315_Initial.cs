@@ -70,6 +70,26 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "CustomPathway",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FromCategory = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ToCategory = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    LabelFr = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomPathway", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -925,6 +945,12 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 column: "StartedByUserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_CustomPathway_FromCategory_ToCategory_Operation",
+                table: "CustomPathway",
+                columns: new[] { "FromCategory", "ToCategory", "Operation" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Exchanges_GiverOrganisationId",
                 table: "Exchanges",
                 column: "GiverOrganisationId");
@@ -1144,6 +1170,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "CustomPathway");
 
             migrationBuilder.DropTable(
                 name: "Exchanges");

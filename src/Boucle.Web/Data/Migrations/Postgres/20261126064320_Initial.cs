@@ -75,6 +75,26 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "CustomPathway",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FromCategory = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ToCategory = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Rank = table.Column<int>(type: "integer", nullable: false),
+                    LabelFr = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomPathway", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -932,6 +952,12 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 column: "StartedByUserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_CustomPathway_FromCategory_ToCategory_Operation",
+                table: "CustomPathway",
+                columns: new[] { "FromCategory", "ToCategory", "Operation" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Exchanges_GiverOrganisationId",
                 table: "Exchanges",
                 column: "GiverOrganisationId");
@@ -1163,6 +1189,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "CustomPathway");
 
             migrationBuilder.DropTable(
                 name: "Exchanges");
