@@ -6,11 +6,12 @@ return args.FirstOrDefault() switch
 {
     "search" => await SearchBench.RunAsync(args[1..]),
     "match" => await MatchingBench.RunAsync(args[1..]),
+    "candidates" => await CandidatesBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run --project bench/Boucle.Bench -c Release -- search|match [options]");
+    Console.Error.WriteLine("usage: dotnet run --project bench/Boucle.Bench -c Release -- search|match|candidates [options]");
     return 2;
 }

@@ -34,6 +34,8 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     private bool IsPostgres => _options.Provider == "postgres";
 
+    public string ConnectionString => _connectionString;
+
     public static async Task<BenchDatabase> CreateAsync(BenchOptions options)
     {
         BenchDatabase database;
