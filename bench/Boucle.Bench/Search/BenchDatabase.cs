@@ -261,11 +261,6 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         await using DbConnection connection = IsPostgres ? new NpgsqlConnection(_connectionString) : new SqliteConnection(_connectionString);
         await connection.OpenAsync();
-        if (connection is SqliteConnection sqlite)
-        {
-            sqlite.CreateFunction<double, double, double, double, double>("boucle_distance_km", Geo.DistanceKm, isDeterministic: true);
-        }
-
         var parameters = new List<(string Name, object Value)>();
         string Add(object value)
         {
@@ -290,7 +285,8 @@ public sealed class BenchDatabase : IAsyncDisposable
         var lat = Add(q.Latitude);
         var lon = Add(q.Longitude);
         where.Append(CultureInfo.InvariantCulture, $""" AND l."Latitude" >= {Add(box.MinLat)} AND l."Latitude" <= {Add(box.MaxLat)} AND l."Longitude" >= {Add(box.MinLon)} AND l."Longitude" <= {Add(box.MaxLon)}""");
-        where.Append(CultureInfo.InvariantCulture, $""" AND boucle_distance_km(l."Latitude", l."Longitude", {lat}, {lon}) <= {Add(q.RadiusKm)}""");
+        var distance = IsPostgres ? $"""boucle_distance_km(l."Latitude", l."Longitude", {lat}, {lon})""" : SqlFunctions.SqliteHaversineSql("l.\"Latitude\"", "l.\"Longitude\"", lat, lon);
+        where.Append(CultureInfo.InvariantCulture, $""" AND {distance} <= {Add(q.RadiusKm)}""");
         var all = groups.SelectMany(g => g).Distinct().ToArray();
         var score = all.Length == 0 ? "0" : $"""(SELECT COALESCE(SUM(t."Weight"), 0) FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" IN ({string.Join(",", all.Select(Add))}))""";
         var order = q.Sort == ListingSort.Distance
@@ -298,7 +294,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             : """s DESC, l."PublishedAt" DESC, l."Id" DESC""";
         var sql = $"""
             SELECT count(*) FROM "Listings" l WHERE {where};
-            SELECT l."Id", boucle_distance_km(l."Latitude", l."Longitude", {lat}, {lon}) AS d, {score} AS s
+            SELECT l."Id", {distance} AS d, {score} AS s
             FROM "Listings" l WHERE {where} ORDER BY {order} LIMIT 20;
             """;
         await using var command = connection.CreateCommand();

@@ -145,6 +145,15 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 public sealed class SqliteDbContext(DbContextOptions<SqliteDbContext> options) : AppDbContext(options)
 {
     public override bool IsPostgres => false;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // The same formula as the PostgreSQL function, written with SQLite's built-in math functions:
+        // a call back into .NET for every row made broad searches slow.
+        builder.HasDbFunction(typeof(SqlFunctions).GetMethod(nameof(SqlFunctions.DistanceKm))!)
+            .HasTranslation(args => SqlFunctions.SqliteHaversine(args));
+    }
 }
 
 public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options) : AppDbContext(options)
