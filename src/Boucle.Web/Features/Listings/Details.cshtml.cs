@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Boucle.Web.Features.Listings;
 
-public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes wasteCodes, TimeProvider time, Synergies.SynergyService synergies, Synergies.ListingChanges changes, Synergies.SynergyDigest digest) : PageModel
+public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes wasteCodes, TimeProvider time, Synergies.SynergyService synergies, Synergies.ListingChanges changes, Synergies.SynergyDigest digest, Moderation.ModerationGate gate) : PageModel
 {
     public ListingSummary Listing { get; private set; } = null!;
     public IReadOnlyList<ListingPhoto> Photos { get; private set; } = [];
@@ -36,8 +36,13 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
             ModelState.AddModelError(string.Empty, "Ce changement d'état n'est pas possible.");
             Message = "Ce changement d'état n'est pas possible.";
         }
+        else if (await gate.ActiveRemovalAsync(id, ct) is not null)
+        {
+            Message = "Cette annonce a été retirée par l'équipe d'animation : elle ne peut pas être remise en ligne sans un appel accepté.";
+        }
         else
         {
+            status = await gate.StatusToSaveAsync(id, listing.Status, listing.TerritoryId, status, ct);
             var now = time.GetUtcNow().UtcDateTime;
             // Optimistic concurrency: the update only applies to the version the person saw.
             var changed = await db.Listings.Where(l => l.Id == id && l.Version == version)
@@ -78,7 +83,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
         Photos = await db.ListingPhotos.AsNoTracking().Where(p => p.ListingId == id).OrderBy(p => p.SortOrder).ToListAsync(ct);
         Waste = wasteCodes.Find(listing.WasteCode);
         Version = await db.Listings.Where(l => l.Id == id).Select(l => l.Version).SingleAsync(ct);
-        NextStatuses = Allowed(listing.Status);
+        NextStatuses = await gate.ActiveRemovalAsync(id, ct) is null ? Allowed(listing.Status) : [];
         Matches = await synergies.MatchesForAsync(db, id, 8, ct);
         return true;
     }
@@ -90,6 +95,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
         ListingStatus.Published => [(ListingStatus.Reserved, "Marquer réservée"), (ListingStatus.Exchanged, "Marquer échangée"), (ListingStatus.Withdrawn, "Retirer")],
         ListingStatus.Reserved => [(ListingStatus.Exchanged, "Marquer échangée"), (ListingStatus.Published, "Remettre en ligne"), (ListingStatus.Withdrawn, "Retirer")],
         ListingStatus.Withdrawn or ListingStatus.Expired => [(ListingStatus.Published, "Republier")],
+        ListingStatus.PendingReview => [(ListingStatus.Withdrawn, "Retirer")],
         _ => [],
     };
 }
