@@ -157,37 +157,33 @@ public sealed class ModerationService(AppDbContext db, CurrentActor actor, Maile
         var reports = await db.Set<Report>().AsNoTracking()
             .Where(r => territories.Contains(r.TerritoryId) && r.Status == ReportStatus.Open)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Select(r => new
-            {
-                r.Id,
-                r.TerritoryId,
-                r.TargetType,
-                r.TargetId,
-                r.Reason,
-                r.CreatedAt,
-                r.ReportedOrganisationId,
-                Reported = db.Organisations.Where(o => o.Id == r.ReportedOrganisationId).Select(o => o.Name).FirstOrDefault(),
-                Reporter = db.Organisations.Where(o => o.Id == r.ReporterOrganisationId).Select(o => o.Name).FirstOrDefault(),
-                Listing = db.Listings.Where(l => r.TargetType == ReportTargets.Listing && l.Id == r.TargetId).Select(l => new { l.Title, l.Status }).FirstOrDefault(),
-            })
             .ToListAsync(ct);
-        var items = reports.Select(r => new QueueReport(
-            r.Id, r.TerritoryId, r.TargetType, r.TargetId,
-            r.TargetType switch
-            {
-                ReportTargets.Listing => $"Annonce « {r.Listing?.Title} » de {r.Reported}",
-                ReportTargets.Organisation => $"Structure « {r.Reported} »",
-                "conversation" => $"Conversation avec {r.Reported}",
-                _ => $"Message de {r.Reported}",
-            },
-            r.TargetType switch
-            {
-                ReportTargets.Listing => $"/annonces/{r.TargetId}",
-                ReportTargets.Organisation => $"/structures/{r.TargetId}",
-                _ => null,
-            },
-            r.Reason, r.Reporter, r.CreatedAt, r.ReportedOrganisationId,
-            r.TargetType == ReportTargets.Listing && r.Listing is not null && r.Listing.Status != ListingStatus.Withdrawn)).ToList();
+        var organisationIds = reports.SelectMany(r => new[] { r.ReportedOrganisationId, r.ReporterOrganisationId }).OfType<int>().Distinct().ToList();
+        var names = await db.Organisations.AsNoTracking().Where(o => organisationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var listingIds = reports.Where(r => r.TargetType == ReportTargets.Listing).Select(r => (int)r.TargetId).Distinct().ToList();
+        var listings = await db.Listings.AsNoTracking().Where(l => listingIds.Contains(l.Id)).ToDictionaryAsync(l => (long)l.Id, l => new { l.Title, l.Status }, ct);
+        string Name(int? id) => id is { } i && names.TryGetValue(i, out var n) ? n : "une structure";
+        var items = reports.Select(r =>
+        {
+            var listing = r.TargetType == ReportTargets.Listing ? listings.GetValueOrDefault(r.TargetId) : null;
+            return new QueueReport(
+                r.Id, r.TerritoryId, r.TargetType, r.TargetId,
+                r.TargetType switch
+                {
+                    ReportTargets.Listing => $"Annonce « {listing?.Title} » de {Name(r.ReportedOrganisationId)}",
+                    ReportTargets.Organisation => $"Structure « {Name(r.ReportedOrganisationId)} »",
+                    "conversation" => $"Conversation avec {Name(r.ReportedOrganisationId)}",
+                    _ => $"Message de {Name(r.ReportedOrganisationId)}",
+                },
+                r.TargetType switch
+                {
+                    ReportTargets.Listing => $"/annonces/{r.TargetId}",
+                    ReportTargets.Organisation => $"/structures/{r.TargetId}",
+                    _ => null,
+                },
+                r.Reason, r.ReporterOrganisationId is null ? null : Name(r.ReporterOrganisationId), r.CreatedAt, r.ReportedOrganisationId,
+                listing is not null && listing.Status != ListingStatus.Withdrawn);
+        }).ToList();
 
         var pending = await db.Listings.AsNoTracking()
             .Where(l => territories.Contains(l.TerritoryId) && l.Status == ListingStatus.PendingReview)
