@@ -26,7 +26,9 @@ public abstract partial class ModerationTests<TApp>(TApp app) : IClassFixture<TA
     {
         var (listingId, title) = await PublishedListingAsync("atelier-bois-solidaire");
         var reporter = await app.SignedInAsync(Demo("jardins-gardonnette"));
-        Assert.Contains("Signaler cette annonce", await reporter.GetStringAsync($"/annonces/{listingId}"), StringComparison.Ordinal);
+        var listingPage = WebUtility.HtmlDecode(await reporter.GetStringAsync($"/annonces/{listingId}"));
+        Assert.Contains("Signaler cette annonce", listingPage, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/moderation/signaler?annonce={listingId}\"", listingPage, StringComparison.Ordinal);
 
         // An empty reason is refused next to the field; a reason is stored as an open report.
         var empty = await BoucleApp.PostFormAsync(reporter, $"/moderation/signaler?annonce={listingId}", new Dictionary<string, string> { ["Reason"] = "  " }, $"/annonces/{listingId}");
@@ -176,7 +178,10 @@ public abstract partial class ModerationTests<TApp>(TApp app) : IClassFixture<TA
         }
 
         await SetOrganisationAsync(organisationId, o => o.Siret = original);
-        Assert.Contains("Vérifier la structure", await facilitator.GetStringAsync($"/structures/{organisationId}"), StringComparison.Ordinal);
+        var organisationPage = WebUtility.HtmlDecode(await facilitator.GetStringAsync($"/structures/{organisationId}"));
+        Assert.Contains("Vérifier la structure", organisationPage, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/animation/structures/{organisationId}?handler=Verify\"", organisationPage, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/animation/structures/{organisationId}?handler=Suspend\"", organisationPage, StringComparison.Ordinal);
         var verified = await BoucleApp.PostFormAsync(facilitator, $"/animation/structures/{organisationId}?handler=Verify", new Dictionary<string, string>(), $"/structures/{organisationId}");
         Assert.Contains("est vérifiée", WebUtility.HtmlDecode(await verified.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var organisation = await app.ScopedAsync(db => db.Organisations.SingleAsync(o => o.Id == organisationId));
