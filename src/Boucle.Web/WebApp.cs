@@ -8,6 +8,7 @@ using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
 using Boucle.Web.Features.Messaging;
+using Boucle.Web.Features.Moderation;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
@@ -75,6 +76,7 @@ public static class WebApp
         builder.Services.AddApiTokens();
         builder.Services.AddMessaging();
         builder.Services.AddAlerts();
+        builder.Services.AddModeration();
 
         var app = builder.Build();
 

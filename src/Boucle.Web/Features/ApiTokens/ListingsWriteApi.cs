@@ -59,7 +59,7 @@ public static class ListingsWriteApi
         var organisation = await db.Organisations.SingleAsync(o => o.Id == OrganisationOf(user), ct);
         var listing = await writer.ApplyAsync(null, organisation, input, status, ct);
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
-        if (status == ListingStatus.Published)
+        if (listing.Status == ListingStatus.Published)
         {
             await digest.NotifyAsync(listing.Id, baseUrl, ct);
         }

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Boucle.Web.Features.Listings;
 
-public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes wasteCodes, TimeProvider time, Synergies.SynergyService synergies, Synergies.ListingChanges changes, Synergies.SynergyDigest digest) : PageModel
+public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes wasteCodes, TimeProvider time, Synergies.SynergyService synergies, Synergies.ListingChanges changes, Synergies.SynergyDigest digest, Moderation.ModerationGate gate) : PageModel
 {
     public ListingSummary Listing { get; private set; } = null!;
     public IReadOnlyList<ListingPhoto> Photos { get; private set; } = [];
@@ -73,8 +73,13 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
             // Republishing puts a listing back on top of the board: once a day at most.
             Message = "Une annonce ne peut être republiée qu'une fois par jour.";
         }
+        else if (await gate.ActiveRemovalAsync(id, ct) is not null)
+        {
+            Message = "Cette annonce a été retirée par l'équipe d'animation : elle ne peut pas être remise en ligne sans un appel accepté.";
+        }
         else
         {
+            status = await gate.StatusToSaveAsync(id, listing.Status, listing.TerritoryId, status, ct);
             var now = time.GetUtcNow().UtcDateTime;
             var days = await db.Territories.Where(t => t.Id == listing.TerritoryId).Select(t => t.ListingExpiryDays).SingleAsync(ct);
             var publishing = status == ListingStatus.Published && listing.Status != ListingStatus.Reserved;
@@ -122,7 +127,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
         Version = state.Version;
         ExpiresAt = state.ExpiresAt;
         CanRenew = listing.Status == ListingStatus.Published && state.ExpiresAt is { } e && e - time.GetUtcNow().UtcDateTime <= ListingExpiry.RenewWindow;
-        NextStatuses = Allowed(listing.Status);
+        NextStatuses = await gate.ActiveRemovalAsync(id, ct) is null ? Allowed(listing.Status) : [];
         Matches = await synergies.MatchesForAsync(db, id, 8, ct);
         return true;
     }
@@ -134,6 +139,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
         ListingStatus.Published => [(ListingStatus.Reserved, "Marquer réservée"), (ListingStatus.Exchanged, "Marquer échangée"), (ListingStatus.Withdrawn, "Retirer")],
         ListingStatus.Reserved => [(ListingStatus.Exchanged, "Marquer échangée"), (ListingStatus.Published, "Remettre en ligne"), (ListingStatus.Withdrawn, "Retirer")],
         ListingStatus.Withdrawn or ListingStatus.Expired => [(ListingStatus.Published, "Republier")],
+        ListingStatus.PendingReview => [(ListingStatus.Withdrawn, "Retirer")],
         _ => [],
     };
 }

@@ -14,6 +14,9 @@ public enum ListingStatus
     Exchanged,
     Withdrawn,
     Expired,
+
+    /// Waits for a facilitator's approval (the territory's pre-moderation); never public.
+    PendingReview,
 }
 
 public enum Frequency

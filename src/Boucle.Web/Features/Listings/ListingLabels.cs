@@ -92,6 +92,7 @@ public static class ListingLabels
         ListingStatus.Exchanged => "échangée",
         ListingStatus.Withdrawn => "retirée",
         ListingStatus.Expired => "expirée",
+        ListingStatus.PendingReview => "en attente de validation",
         _ => s.ToString(),
     };
 

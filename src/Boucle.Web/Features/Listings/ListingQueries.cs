@@ -26,7 +26,9 @@ public static class ListingQueries
             return null;
         }
 
-        if (ListingLabels.PubliclyVisible(summary.Status))
+        // A suspended organisation's listings are hidden like drafts.
+        var suspended = await db.Organisations.Where(o => o.Id == summary.OrganisationId).Select(o => o.Suspended).SingleAsync(ct);
+        if (ListingLabels.PubliclyVisible(summary.Status) && !suspended)
         {
             var info = await actor.GetAsync(ct);
             return info.IsMemberOf(summary.OrganisationId) ? summary : ListingSearch.Blur(summary);

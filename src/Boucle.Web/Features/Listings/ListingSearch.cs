@@ -83,7 +83,7 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
     public async Task<ListingPage> SearchAsync(ListingQuery query, CancellationToken ct)
     {
         var listings = db.Listings.AsNoTracking()
-            .Where(l => l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved);
+            .Where(l => (l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved) && !l.Organisation!.Suspended);
         if (query.TerritoryId is { } territory)
         {
             listings = listings.Where(l => l.TerritoryId == territory || l.OpenToNeighbours);

@@ -25,7 +25,7 @@ public sealed record ListingInput
     public double? Longitude { get; init; }
 }
 
-public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider time, WasteCodes wasteCodes, Synergies.ListingChanges changes)
+public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider time, WasteCodes wasteCodes, Synergies.ListingChanges changes, Moderation.ModerationGate gate)
 {
     /// Field errors in French, keyed by the input's property names.
     public async Task<Dictionary<string, string[]>> ValidateAsync(ListingInput input, CancellationToken ct)
@@ -94,6 +94,7 @@ public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider
     {
         var now = time.GetUtcNow().UtcDateTime;
         var isNew = listing is null;
+        status = await gate.StatusToSaveAsync(listing?.Id, listing?.Status, organisation.TerritoryId, status, ct);
         // The listing and its search terms change together or not at all.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         listing ??= new Listing { Title = "", CreatedAt = now, TerritoryId = organisation.TerritoryId, OrganisationId = organisation.Id };

@@ -105,7 +105,7 @@ public sealed class NewModel(AppDbContext db, CurrentActor actor, ListingWriter 
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        if (publish)
+        if (listing.Status == ListingStatus.Published)
         {
             await digest.NotifyAsync(listing.Id, $"{Request.Scheme}://{Request.Host}", ct);
         }
