@@ -130,10 +130,12 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
             Fail(errors);
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await Page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
         });
+        Output.WriteLine($"axe {path}: {clock.ElapsedMilliseconds} ms");
         if (result.Violations.Length > 0)
         {
             var report = new StringBuilder($"axe-core: {result.Violations.Length} violation(s) on {path}\n");

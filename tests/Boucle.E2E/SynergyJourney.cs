@@ -44,6 +44,7 @@ public sealed partial class SynergyJourney(BoucleServer server, ITestOutputHelpe
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Synergies du territoire");
         var rows = Page.Locator("table.synergy-table tbody tr");
         var all = await rows.CountAsync();
+        Output.WriteLine($"{all} pair(s) to handle by default");
         Assert.True(all >= 3, $"only {all} pair(s) proposed to the facilitator");
         await Expect(Page.GetByText(new Regex($"^{all} paires$"))).ToBeVisibleAsync();
 
