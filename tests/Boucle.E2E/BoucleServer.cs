@@ -94,6 +94,14 @@ public sealed class BoucleServer : IAsyncLifetime
         return await db.Users.AnyAsync(u => u.NormalizedEmail == normalised);
     }
 
+    /// The id of a demo listing from its key in listings.csv (stored as ExternalKey).
+    public async Task<int> DemoListingIdAsync(string key)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.Listings.Where(l => l.ExternalKey == key).Select(l => l.Id).SingleAsync();
+    }
+
     public static string UniqueEmail() => $"e2e-{Guid.NewGuid():N}@exemple.test";
 
     public static string UniqueTag() => Guid.NewGuid().ToString("N")[..8];

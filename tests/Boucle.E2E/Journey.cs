@@ -32,18 +32,37 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
     /// Journeys that test the markup itself (not the Content-Security-Policy) turn the policy off.
     protected virtual bool BypassCsp => false;
 
+    private readonly List<IBrowserContext> contexts = [];
+
     public async Task InitializeAsync()
     {
-        Context = await Server.Browser.NewContextAsync(new()
+        Page = await NewPersonAsync();
+        Context = Page.Context;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    /// Another person with their own browser context (own cookies), watched like the first one.
+    /// Make them act with <see cref="ActAs"/>: the page helpers (GoAsync, SubmitAsync...) use the current page.
+    protected async Task<IPage> NewPersonAsync()
+    {
+        var context = await Server.Browser.NewContextAsync(new()
         {
             BaseURL = Server.BaseAddress.ToString(),
             Locale = "fr-FR",
             ViewportSize = new() { Width = 1280, Height = 900 },
             BypassCSP = BypassCsp,
         });
-        Context.SetDefaultTimeout(15_000);
+        contexts.Add(context);
+        context.SetDefaultTimeout(15_000);
         // Nothing leaves the machine: map tiles and any other outside address fail at once, as offline.
-        await Context.RouteAsync("**/*", async route =>
+        await context.RouteAsync("**/*", async route =>
         {
             var url = new Uri(route.Request.Url);
             if (url.IsLoopback)
@@ -55,18 +74,24 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
                 await route.AbortAsync("internetdisconnected");
             }
         });
-        Page = await Context.NewPageAsync();
-        Page.PageError += (_, error) => pageErrors.Add(error);
-        Page.Console += (_, message) =>
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => pageErrors.Add(error);
+        page.Console += (_, message) =>
         {
             if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
             {
                 pageErrors.Add("CSP: " + message.Text);
             }
         };
+        return page;
     }
 
-    public async Task DisposeAsync() => await Context.CloseAsync();
+    /// From now on the page helpers drive this person's page.
+    protected void ActAs(IPage page)
+    {
+        Page = page;
+        Context = page.Context;
+    }
 
     protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
@@ -105,10 +130,12 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
             Fail(errors);
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await Page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
         });
+        Output.WriteLine($"axe {path}: {clock.ElapsedMilliseconds} ms");
         if (result.Violations.Length > 0)
         {
             var report = new StringBuilder($"axe-core: {result.Violations.Length} violation(s) on {path}\n");
@@ -170,6 +197,10 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
         await SubmitAsync(Button("Se connecter"));
         await Expect(Page).ToHaveURLAsync(new Regex("/mon-espace$"));
     }
+
+    /// Signs in as the owner of a demo organisation (key from organisations.csv).
+    protected Task SignInAsDemoOwnerAsync(string organisationKey) =>
+        SignInAsync($"{organisationKey}@demo.example.org", Boucle.Web.Data.DemoSeeder.DemoPassword);
 
     /// A confirmed account created in the store, signed in through the form.
     protected async Task<string> SignInAsNewUserAsync(string displayName)
