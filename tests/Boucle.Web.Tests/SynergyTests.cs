@@ -89,7 +89,9 @@ public abstract class SynergyTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var dismissed = await BoucleApp.PostFormAsync(facilitator, "/animation/synergies?handler=Decide&seuil=30&distance=500",
             new Dictionary<string, string> { ["offerId"] = $"{offer}", ["needId"] = $"{target}", ["decision"] = "Dismissed", ["reason"] = "Trop peu pour eux" }, "/animation/synergies");
-        Assert.Contains("ne sera plus proposée", await dismissed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, dismissed.StatusCode);
+        Assert.Contains("seuil=30", dismissed.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ne sera plus proposée", await facilitator.GetStringAsync(dismissed.Headers.Location), StringComparison.Ordinal);
         var decision = await app.ScopedAsync(db => db.Set<SynergyDecision>().SingleAsync(d => d.OfferListingId == offer && d.NeedListingId == target));
         Assert.Equal("Trop peu pour eux", decision.Reason);
 

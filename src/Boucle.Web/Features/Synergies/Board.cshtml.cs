@@ -17,6 +17,11 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
     [BindProperty(SupportsGet = true)] public int Distance { get; set; } = 50;
     [BindProperty(SupportsGet = true)] public string Etat { get; set; } = "a-traiter";
     [BindProperty(SupportsGet = true)] public int Seuil { get; set; } = 40;
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public const int PageSize = 50;
+    public int Total { get; private set; }
+    [TempData] public string? Flash { get; set; }
+    public (int Offer, int Need)? ErrorPair { get; private set; }
     public IReadOnlyList<Category> Categories { get; private set; } = [];
     public IReadOnlyList<SynergyPair> Pairs { get; private set; } = [];
     public string? Message { get; private set; }
@@ -48,7 +53,11 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
         }
         else if (decision == DecisionStatus.Dismissed && string.IsNullOrWhiteSpace(reason))
         {
+            // Shown next to the reason of that row, the page staying on the same filters.
+            ErrorPair = (offerId, needId);
             Message = "Indiquez pourquoi vous écartez cette paire : la raison sert à améliorer les propositions.";
+            await LoadAsync(territory.Value, ct);
+            return Page();
         }
         else if (!await db.Set<SynergyDecision>().AnyAsync(d => d.OfferListingId == offerId && d.NeedListingId == needId, ct))
         {
@@ -65,11 +74,16 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
                 DecidedAt = time.GetUtcNow().UtcDateTime,
             });
             await db.SaveChangesAsync(ct);
-            Message = decision == DecisionStatus.Accepted ? "Synergie acceptée." : "Paire écartée : elle ne sera plus proposée.";
+            Flash = decision == DecisionStatus.Accepted ? "Synergie acceptée." : "Paire écartée : elle ne sera plus proposée.";
+        }
+        else
+        {
+            Flash = "Cette paire a déjà été traitée.";
         }
 
-        await LoadAsync(territory.Value, ct);
-        return Page();
+        Flash ??= Message;
+        // Post/redirect/get on the same filters: a reload does not post the decision again.
+        return Redirect(Url.Page("/Synergies/Board", new { categorie = Categorie, distance = Distance, etat = Etat, seuil = Seuil, page = PageNumber })!);
     }
 
     private async Task<int?> FacilitatedTerritoryAsync(CancellationToken ct)
@@ -84,7 +98,8 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
         Categories = await db.Categories.AsNoTracking().Where(c => c.ParentCode == null).OrderBy(c => c.SortOrder).ToListAsync(ct);
         Seuil = Math.Clamp(Seuil, 0, 100);
         var pairs = await synergies.PairsAsync(db, territoryId, Seuil / 100.0, ct);
-        Pairs = [.. pairs.Where(p => p.DistanceKm is null || p.DistanceKm <= Distance)
+        Message ??= Flash;
+        var filtered = pairs.Where(p => p.DistanceKm is null || p.DistanceKm <= Distance)
             .Where(p => string.IsNullOrEmpty(Categorie) || InCategory(p.Offer.CategoryCode) || InCategory(p.Need.CategoryCode))
             .Where(p => Etat switch
             {
@@ -92,7 +107,10 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
                 "ecartees" => p.Decision == DecisionStatus.Dismissed,
                 "toutes" => true,
                 _ => p.Decision is null,
-            })];
+            }).ToList();
+        Total = filtered.Count;
+        PageNumber = Math.Clamp(PageNumber, 1, Math.Max(1, (Total + PageSize - 1) / PageSize));
+        Pairs = [.. filtered.Skip((PageNumber - 1) * PageSize).Take(PageSize)];
     }
 
     private bool InCategory(string? code) => code is not null && (code == Categorie || code.StartsWith(Categorie + ".", StringComparison.Ordinal));

@@ -55,6 +55,27 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TargetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    TargetLabel = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Categories",
                 columns: table => new
                 {
@@ -774,6 +795,56 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ModerationDecisions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReportId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    DecidedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AppealText = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AppealedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    AppealedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AppealDecidedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    AppealDecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AppealDecisionNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ModerationDecisions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ModerationDecisions_AspNetUsers_DecidedByUserId",
+                        column: x => x.DecidedByUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ModerationDecisions_Listings_ListingId",
+                        column: x => x.ListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ModerationDecisions_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ModerationDecisions_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SynergyDecision",
                 columns: table => new
                 {
@@ -924,6 +995,16 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_At",
+                table: "AuditEntries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_TargetType_TargetId",
+                table: "AuditEntries",
+                columns: new[] { "TargetType", "TargetId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_AskerOrganisationId_LastMessageAt",
                 table: "Conversations",
                 columns: new[] { "AskerOrganisationId", "LastMessageAt" });
@@ -1053,6 +1134,26 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 columns: new[] { "SenderUserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ModerationDecisions_DecidedByUserId",
+                table: "ModerationDecisions",
+                column: "DecidedByUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModerationDecisions_ListingId",
+                table: "ModerationDecisions",
+                column: "ListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModerationDecisions_OrganisationId",
+                table: "ModerationDecisions",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ModerationDecisions_TerritoryId_Status",
+                table: "ModerationDecisions",
+                columns: new[] { "TerritoryId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OrganisationBlocks_BlockedByUserId",
                 table: "OrganisationBlocks",
                 column: "BlockedByUserId");
@@ -1172,6 +1273,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "CustomPathway");
 
             migrationBuilder.DropTable(
@@ -1194,6 +1298,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "MessageNotifications");
+
+            migrationBuilder.DropTable(
+                name: "ModerationDecisions");
 
             migrationBuilder.DropTable(
                 name: "OrganisationBlocks");
