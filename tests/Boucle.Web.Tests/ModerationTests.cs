@@ -43,7 +43,7 @@ public abstract partial class ModerationTests<TApp>(TApp app) : IClassFixture<TA
         var again = await BoucleApp.PostFormAsync(reporter, $"/moderation/signaler?annonce={listingId}",
             new Dictionary<string, string> { ["Reason"] = "Encore." }, $"/annonces/{listingId}");
         Assert.Contains("déjà signalé", WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        var report = await app.ScopedAsync(db => db.Set<Report>().SingleAsync(r => r.TargetType == "listing" && r.TargetId == listingId));
+        var report = await app.ScopedAsync(db => db.Set<Report>().SingleAsync(r => r.TargetType == "listing" && r.TargetId == listingId && r.Reason.StartsWith("Annonce trompeuse")));
         Assert.Equal(ReportStatus.Open, report.Status);
 
         // The queue shows it to the facilitator, with the reason.

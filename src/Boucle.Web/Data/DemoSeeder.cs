@@ -172,12 +172,14 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
 
                 var status = Enum.TryParse<ListingStatus>(row["status"], true, out var s) ? s : ListingStatus.Published;
                 var listing = await listings.ApplyAsync(null, organisation, input, status == ListingStatus.Draft ? ListingStatus.Draft : ListingStatus.Published, ct);
-                var published = now.AddDays(-(int.TryParse(row["published_days_ago"], out var d) ? d : 0));
+                var daysAgo = int.TryParse(row["published_days_ago"], out var d) ? d : 0;
+                var published = now.AddDays(-daysAgo);
                 listing.ExternalKey = row["key"];
                 listing.CreatedAt = published;
                 listing.UpdatedAt = published;
                 listing.PublishedAt = status == ListingStatus.Draft ? null : published;
-                listing.ExpiresAt = status == ListingStatus.Draft ? null : published.AddDays(territory.ListingExpiryDays);
+                // Older demo listings count as prolonged by their authors, so the demo board stays full.
+                listing.ExpiresAt = status == ListingStatus.Draft ? null : published.AddDays(territory.ListingExpiryDays * ((daysAgo / territory.ListingExpiryDays) + 1));
                 listing.Status = status;
                 listingsByKey[listing.ExternalKey] = listing;
             }

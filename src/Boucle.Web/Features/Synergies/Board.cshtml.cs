@@ -17,7 +17,7 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
     [BindProperty(SupportsGet = true)] public int Distance { get; set; } = 50;
     [BindProperty(SupportsGet = true)] public string Etat { get; set; } = "a-traiter";
     [BindProperty(SupportsGet = true)] public int Seuil { get; set; } = 40;
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
     public const int PageSize = 50;
     public int Total { get; private set; }
     [TempData] public string? Flash { get; set; }
@@ -83,7 +83,7 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
 
         Flash ??= Message;
         // Post/redirect/get on the same filters: a reload does not post the decision again.
-        return Redirect(Url.Page("/Synergies/Board", new { categorie = Categorie, distance = Distance, etat = Etat, seuil = Seuil, page = PageNumber })!);
+        return Redirect(Url.Page("/Synergies/Board", new { categorie = Categorie, distance = Distance, etat = Etat, seuil = Seuil, p = PageNumber })!);
     }
 
     private async Task<int?> FacilitatedTerritoryAsync(CancellationToken ct)
