@@ -50,7 +50,7 @@ public sealed class BenchDatabase : IAsyncDisposable
                 await create.ExecuteNonQueryAsync();
             }
 
-            database = new BenchDatabase(options, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString, admin, name, null);
+            database = new BenchDatabase(options, new NpgsqlConnectionStringBuilder(admin) { Database = name, CommandTimeout = 0 }.ConnectionString, admin, name, null);
         }
         else
         {

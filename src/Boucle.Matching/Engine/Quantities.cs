@@ -26,6 +26,14 @@ internal enum Regularity
     Continuous,
 }
 
+/// <summary>The engine's rule for flows over a year, shared with the application so both annualise alike.</summary>
+public static class Flows
+{
+    /// <summary>How many times a year a flow of this frequency occurs (working days for daily flows; a continuous flow keeps its rate).</summary>
+    /// <param name="frequency">once, daily, weekly, monthly, quarterly, yearly or continuous (French words accepted too).</param>
+    public static double PerYear(string? frequency) => Quantities.PerYear(Quantities.ParseFrequency(frequency));
+}
+
 /// <summary>Unit and frequency conversions: everything becomes an amount per year in kg, L, pieces, m² or days.</summary>
 internal static class Quantities
 {
@@ -46,7 +54,7 @@ internal static class Quantities
     public static bool IsKnownFrequency(string? f) => string.IsNullOrWhiteSpace(f) || ParseFrequency(f) != Regularity.Unknown;
 
     /// <summary>Periods per year; working days for daily flows (canteens, shops).</summary>
-    private static double PerYear(Regularity r) => r switch
+    internal static double PerYear(Regularity r) => r switch
     {
         Regularity.Daily => 250,
         Regularity.Weekly => 52,

@@ -102,17 +102,9 @@ public sealed class Listing
     public Category? Category { get; set; }
     public List<ListingPhoto> Photos { get; set; } = [];
 
-    public static double? Annualise(double? quantity, Frequency frequency) => quantity is null ? null : frequency switch
-    {
-        Frequency.Once => quantity,
-        Frequency.Daily => quantity * 250, // working days: flows of organisations follow the working week
-        Frequency.Weekly => quantity * 52,
-        Frequency.Monthly => quantity * 12,
-        Frequency.Quarterly => quantity * 4,
-        Frequency.Yearly => quantity,
-        Frequency.Continuous => quantity * 8760, // a continuous flow is given per hour (kW, m3/h)
-        _ => quantity,
-    };
+    /// The engine's rule, so that the figure shown and the figure matched are the same.
+    public static double? Annualise(double? quantity, Frequency frequency) =>
+        quantity * Boucle.Matching.Engine.Flows.PerYear(ListingLabels.Api(frequency));
 }
 
 public sealed class ListingPhoto

@@ -31,16 +31,13 @@ public static class ListingsApi
         double? lat = null, lon = null;
         if (!string.IsNullOrWhiteSpace(near))
         {
-            var parts = near.Split(',');
-            if (parts.Length == 2
-                && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var la) && la is >= -90 and <= 90
-                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lo) && lo is >= -180 and <= 180)
+            if (ParsePoint(near) is { } point)
             {
-                (lat, lon) = (la, lo);
+                (lat, lon) = point;
             }
             else
             {
-                errors["near"] = ["Attendu : LAT,LON en degrés décimaux, par exemple 44.85,0.48."];
+                errors["near"] = [NearFormat];
             }
         }
 
@@ -139,16 +136,13 @@ public static class ListingsApi
         double? lat = null, lon = null;
         if (!string.IsNullOrWhiteSpace(near))
         {
-            var parts = near.Split(',');
-            if (parts.Length == 2
-                && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var la) && la is >= -90 and <= 90
-                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lo) && lo is >= -180 and <= 180)
+            if (ParsePoint(near) is { } point)
             {
-                (lat, lon) = (la, lo);
+                (lat, lon) = point;
             }
             else
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["near"] = ["Attendu : LAT,LON en degrés décimaux, par exemple 44.85,0.48."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["near"] = [NearFormat] });
             }
         }
 
@@ -208,6 +202,19 @@ public static class ListingsApi
             new GeoJsonPoint("Point", [Math.Round(i.Longitude, 5), Math.Round(i.Latitude, 5)]),
             new GeoJsonProperties(i.Id, ListingLabels.Api(i.Type), i.Title, i.OrganisationName, i.Commune, $"{baseUrl}/annonces/{i.Id}"))).ToList();
         return TypedResults.Json(new GeoJsonCollection("FeatureCollection", features), contentType: "application/geo+json");
+    }
+
+    private const string NearFormat = "Attendu : LAT,LON en degrés décimaux, par exemple 44.85,0.48.";
+
+    /// "LAT,LON" in decimal degrees, within the globe.
+    private static (double Lat, double Lon)? ParsePoint(string near)
+    {
+        var parts = near.Split(',');
+        return parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat) && lat is >= -90 and <= 90
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lon) && lon is >= -180 and <= 180
+            ? (lat, lon)
+            : null;
     }
 
     public static ListingDto ToDto(ListingSummary s, string baseUrl) => new(
