@@ -430,18 +430,7 @@ public abstract partial class ModerationTests<TApp>(TApp app) : IClassFixture<TA
             var hash = new PasswordHasher<AppUser>().HashPassword(null!, DemoSeeder.DemoPassword);
             AppUser NewUser(string email, string name)
             {
-                var user = new AppUser
-                {
-                    UserName = email,
-                    NormalizedUserName = email.ToUpperInvariant(),
-                    Email = email,
-                    NormalizedEmail = email.ToUpperInvariant(),
-                    EmailConfirmed = true,
-                    DisplayName = name,
-                    PasswordHash = hash,
-                    SecurityStamp = Guid.NewGuid().ToString("N"),
-                    CreatedAt = now,
-                };
+                var user = DemoSeeder.ConfirmedUser(email, name, hash, now);
                 db.Users.Add(user);
                 return user;
             }

@@ -70,7 +70,7 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public AppDbContext NewContext() => IsPostgres
         ? new PostgresDbContext(new DbContextOptionsBuilder<PostgresDbContext>().UseNpgsql(_connectionString, x => x.UseNetTopologySuite()).Options)
-        : new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(_connectionString).AddInterceptors(new SqliteFunctionsInterceptor()).Options);
+        : new SqliteDbContext(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite(_connectionString).Options);
 
     public async Task LoadAsync(IReadOnlyList<GeneratedOrganisation> organisations, IReadOnlyList<GeneratedListing> listings)
     {

@@ -12,7 +12,7 @@ public static class DatabaseServices
         services.AddDbContext<SqliteDbContext>((sp, o) =>
         {
             var options = sp.GetRequiredService<IOptions<BoucleOptions>>().Value;
-            o.UseSqlite(SqliteConnectionString(options)).AddInterceptors(new SqliteFunctionsInterceptor());
+            o.UseSqlite(SqliteConnectionString(options));
         });
         services.AddDbContext<PostgresDbContext>((sp, o) =>
         {

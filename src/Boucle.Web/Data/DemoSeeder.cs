@@ -74,19 +74,8 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
         var hash = new PasswordHasher<AppUser>().HashPassword(null!, DemoPassword);
         AppUser NewUser(string email, string name, bool admin = false)
         {
-            var user = new AppUser
-            {
-                UserName = email,
-                NormalizedUserName = email.ToUpperInvariant(),
-                Email = email,
-                NormalizedEmail = email.ToUpperInvariant(),
-                EmailConfirmed = true,
-                DisplayName = name,
-                PasswordHash = hash,
-                SecurityStamp = Guid.NewGuid().ToString("N"),
-                IsAdministrator = admin,
-                CreatedAt = now,
-            };
+            var user = ConfirmedUser(email, name, hash, now);
+            user.IsAdministrator = admin;
             db.Users.Add(user);
             return user;
         }
@@ -249,6 +238,20 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
 
         return rows;
     }
+
+    /// An account whose address is already confirmed, for seeded and test people.
+    public static AppUser ConfirmedUser(string email, string name, string passwordHash, DateTime now) => new()
+    {
+        UserName = email,
+        NormalizedUserName = email.ToUpperInvariant(),
+        Email = email,
+        NormalizedEmail = email.ToUpperInvariant(),
+        EmailConfirmed = true,
+        DisplayName = name,
+        PasswordHash = passwordHash,
+        SecurityStamp = Guid.NewGuid().ToString("N"),
+        CreatedAt = now,
+    };
 
     private static string? Empty(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -7,7 +7,7 @@ namespace Boucle.Web.Data;
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteDbContext>
 {
     public SqliteDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=design.db").AddInterceptors(new SqliteFunctionsInterceptor()).Options);
+        new(new DbContextOptionsBuilder<SqliteDbContext>().UseSqlite("Data Source=design.db").Options);
 }
 
 public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDbContext>

@@ -1,14 +1,12 @@
-using System.Data.Common;
 using Boucle.Web.Features.Reference;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Boucle.Web.Data;
 
 /// Functions that queries call on both databases with the same formula, so distances agree to the
-/// metre whichever provider answers. PostgreSQL gets it from a migration; SQLite from each connection.
+/// metre whichever provider answers. PostgreSQL gets it from a migration; on SQLite EF writes it out
+/// with the built-in math functions (SqliteDbContext).
 public static class SqlFunctions
 {
     public const string DistanceFunction = "boucle_distance_km";
@@ -47,23 +45,4 @@ public static class SqlFunctions
             cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2))))
         $$;
         """;
-}
-
-public sealed class SqliteFunctionsInterceptor : DbConnectionInterceptor
-{
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Register(connection);
-
-    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Register(connection);
-        return Task.CompletedTask;
-    }
-
-    private static void Register(DbConnection connection)
-    {
-        if (connection is SqliteConnection sqlite)
-        {
-            sqlite.CreateFunction<double, double, double, double, double>(SqlFunctions.DistanceFunction, Geo.DistanceKm, isDeterministic: true);
-        }
-    }
 }

@@ -14,6 +14,4 @@ public sealed class CategoryCatalogue
     /// The engine's best category for the text, when it is confident enough to propose one.
     public CategorySuggestion? Suggest(string? title, string? description) =>
         ListingClassifier.Default.Classify(title, description).Categories.FirstOrDefault(c => c.Confidence >= 0.3);
-
-    public Classification Classify(string? title, string? description) => ListingClassifier.Default.Classify(title, description);
 }
