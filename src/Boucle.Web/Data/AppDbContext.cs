@@ -131,6 +131,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasOne<Listing>().WithMany().HasForeignKey(x => x.OfferListingId).OnDelete(DeleteBehavior.SetNull);
             e.HasOne<Listing>().WithMany().HasForeignKey(x => x.NeedListingId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(x => new { x.TerritoryId, x.Date });
+            e.Property(x => x.TrackDechetsRef).HasMaxLength(64);
+            e.HasIndex(x => x.OriginalId);
+            e.HasIndex(x => x.SynergyId);
         });
 
         builder.Entity<OutboxMessage>(e =>

@@ -209,6 +209,8 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
                     Note = Empty(row["note"]),
                     ExternalKey = $"demo-{++n}",
                     CreatedAt = now,
+                    GiverConfirmedAt = now,
+                    TakerConfirmedAt = now,
                 });
             }
 

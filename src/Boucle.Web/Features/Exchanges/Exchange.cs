@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Boucle.Web.Features.Listings;
 
 namespace Boucle.Web.Features.Exchanges;
@@ -38,4 +39,33 @@ public sealed class Exchange
     public string? Note { get; set; }
     public string? ExternalKey { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// Last day of the period when the row is a monthly (or other period) total of a recurring flow;
+    /// null for a single delivery on <see cref="Date"/>.
+    public DateOnly? PeriodEnd { get; set; }
+
+    /// The synergy this exchange realises, when it came from one.
+    public int? SynergyId { get; set; }
+
+    /// Reference of the TrackDéchets waste form (BSD) for a hazardous-waste exchange.
+    public string? TrackDechetsRef { get; set; }
+
+    public string? RecordedByUserId { get; set; }
+
+    /// True when a facilitator recorded the exchange on behalf of the parties (with a note).
+    public bool RecordedByFacilitator { get; set; }
+
+    public DateTime? GiverConfirmedAt { get; set; }
+    public DateTime? TakerConfirmedAt { get; set; }
+
+    /// Corrections are new versions: the corrected row stays, with <see cref="SupersededById"/> set.
+    public int Version { get; set; } = 1;
+
+    /// The first version's id, shared by every version of the same exchange (null on the first).
+    public int? OriginalId { get; set; }
+    public int? SupersededById { get; set; }
+
+    /// The rule every figure uses: the current version, confirmed by both parties or recorded by a facilitator.
+    public static Expression<Func<Exchange, bool>> Counts =>
+        x => x.SupersededById == null && (x.RecordedByFacilitator || (x.GiverConfirmedAt != null && x.TakerConfirmedAt != null));
 }

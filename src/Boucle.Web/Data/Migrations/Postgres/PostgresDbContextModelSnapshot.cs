@@ -361,6 +361,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTime?>("GiverConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("GiverOrganisationId")
                         .HasColumnType("integer");
 
@@ -378,6 +381,12 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("OriginalId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("PeriodEnd")
+                        .HasColumnType("date");
+
                     b.Property<double?>("PriceEur")
                         .HasColumnType("double precision");
 
@@ -387,11 +396,30 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.Property<double?>("QuantityTonnes")
                         .HasColumnType("double precision");
 
+                    b.Property<bool>("RecordedByFacilitator")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RecordedByUserId")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("SupersededById")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SynergyId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("TakerConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("TakerOrganisationId")
                         .HasColumnType("integer");
 
                     b.Property<int>("TerritoryId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("TrackDechetsRef")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("TransportMode")
                         .IsRequired()
@@ -402,6 +430,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
 
                     b.Property<string>("WasteCode")
                         .HasMaxLength(8)
@@ -414,6 +445,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasIndex("NeedListingId");
 
                     b.HasIndex("OfferListingId");
+
+                    b.HasIndex("OriginalId");
+
+                    b.HasIndex("SynergyId");
 
                     b.HasIndex("TakerOrganisationId");
 

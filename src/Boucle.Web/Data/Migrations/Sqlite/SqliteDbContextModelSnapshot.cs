@@ -346,6 +346,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("GiverConfirmedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("GiverOrganisationId")
                         .HasColumnType("INTEGER");
 
@@ -363,6 +366,12 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("OriginalId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("PriceEur")
                         .HasColumnType("REAL");
 
@@ -372,11 +381,30 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.Property<double?>("QuantityTonnes")
                         .HasColumnType("REAL");
 
+                    b.Property<bool>("RecordedByFacilitator")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SupersededById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SynergyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TakerConfirmedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TakerOrganisationId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("TerritoryId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrackDechetsRef")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("TransportMode")
                         .IsRequired()
@@ -387,6 +415,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("WasteCode")
                         .HasMaxLength(8)
@@ -399,6 +430,10 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasIndex("NeedListingId");
 
                     b.HasIndex("OfferListingId");
+
+                    b.HasIndex("OriginalId");
+
+                    b.HasIndex("SynergyId");
 
                     b.HasIndex("TakerOrganisationId");
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Boucle.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDbContext))]
-    [Migration("20261126065551_Initial")]
+    [Migration("20261126080234_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -349,6 +349,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("GiverConfirmedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("GiverOrganisationId")
                         .HasColumnType("INTEGER");
 
@@ -366,6 +369,12 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("OriginalId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("PriceEur")
                         .HasColumnType("REAL");
 
@@ -375,11 +384,30 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.Property<double?>("QuantityTonnes")
                         .HasColumnType("REAL");
 
+                    b.Property<bool>("RecordedByFacilitator")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SupersededById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SynergyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TakerConfirmedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TakerOrganisationId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("TerritoryId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrackDechetsRef")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("TransportMode")
                         .IsRequired()
@@ -390,6 +418,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("WasteCode")
                         .HasMaxLength(8)
@@ -402,6 +433,10 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasIndex("NeedListingId");
 
                     b.HasIndex("OfferListingId");
+
+                    b.HasIndex("OriginalId");
+
+                    b.HasIndex("SynergyId");
 
                     b.HasIndex("TakerOrganisationId");
 

@@ -1,11 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using NetTopologySuite.Geometries;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Boucle.Web.Data.Migrations.Postgres
+namespace Boucle.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -13,17 +11,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterDatabase()
-                .Annotation("Npgsql:PostgresExtension:postgis", ",,");
-
             migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -34,25 +29,25 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    DisplayName = table.Column<string>(type: "text", nullable: true),
-                    IsAdministrator = table.Column<bool>(type: "boolean", nullable: false),
-                    CurrentOrganisationId = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    IsAdministrator = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CurrentOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -63,17 +58,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ActorUserId = table.Column<string>(type: "text", nullable: false),
-                    ActorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: true),
-                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TargetId = table.Column<long>(type: "bigint", nullable: false),
-                    TargetLabel = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TargetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    TargetLabel = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -84,11 +79,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Categories",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParentCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    LabelFr = table.Column<string>(type: "text", nullable: false),
-                    LabelEn = table.Column<string>(type: "text", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LabelFr = table.Column<string>(type: "TEXT", nullable: false),
+                    LabelEn = table.Column<string>(type: "TEXT", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -99,16 +94,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "CustomPathway",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FromCategory = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ToCategory = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Rank = table.Column<int>(type: "integer", nullable: false),
-                    LabelFr = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FromCategory = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ToCategory = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    LabelFr = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -119,17 +114,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Outbox",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    To = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    TextBody = table.Column<string>(type: "text", nullable: false),
-                    HtmlBody = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastError = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    To = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    TextBody = table.Column<string>(type: "TEXT", nullable: false),
+                    HtmlBody = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -140,19 +135,19 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Territories",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Slug = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    IsMain = table.Column<bool>(type: "boolean", nullable: false),
-                    PerimeterGeoJson = table.Column<string>(type: "text", nullable: true),
-                    DefaultRadiusKm = table.Column<double>(type: "double precision", nullable: false),
-                    ListingExpiryDays = table.Column<int>(type: "integer", nullable: false),
-                    PreModeration = table.Column<bool>(type: "boolean", nullable: false),
-                    OpenToNeighbours = table.Column<bool>(type: "boolean", nullable: false),
-                    CenterLatitude = table.Column<double>(type: "double precision", nullable: false),
-                    CenterLongitude = table.Column<double>(type: "double precision", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Slug = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IsMain = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PerimeterGeoJson = table.Column<string>(type: "TEXT", nullable: true),
+                    DefaultRadiusKm = table.Column<double>(type: "REAL", nullable: false),
+                    ListingExpiryDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    PreModeration = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OpenToNeighbours = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CenterLatitude = table.Column<double>(type: "REAL", nullable: false),
+                    CenterLongitude = table.Column<double>(type: "REAL", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -163,11 +158,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RoleId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -184,11 +179,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -205,10 +200,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    ProviderKey = table.Column<string>(type: "text", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
-                    UserId = table.Column<string>(type: "text", nullable: false)
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -225,8 +220,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    RoleId = table.Column<string>(type: "text", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -249,10 +244,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -269,29 +264,29 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "SavedSearches",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Words = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Category = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Commune = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Latitude = table.Column<double>(type: "double precision", nullable: true),
-                    Longitude = table.Column<double>(type: "double precision", nullable: true),
-                    RadiusKm = table.Column<double>(type: "double precision", nullable: true),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: true),
-                    ListingFrequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    PriceMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    OrganisationKind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    WastePrefix = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Frequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    EmailEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    FeedToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    BaseUrl = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastCheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastSentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Words = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Commune = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    RadiusKm = table.Column<double>(type: "REAL", nullable: true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ListingFrequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    PriceMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    OrganisationKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    WastePrefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EmailEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FeedToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BaseUrl = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastCheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -308,30 +303,29 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Organisations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Siret = table.Column<string>(type: "character varying(14)", maxLength: 14, nullable: true),
-                    NafCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Address = table.Column<string>(type: "text", nullable: true),
-                    PostalCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: true),
-                    CommuneInsee = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: true),
-                    CommuneName = table.Column<string>(type: "text", nullable: true),
-                    Latitude = table.Column<double>(type: "double precision", nullable: true),
-                    Longitude = table.Column<double>(type: "double precision", nullable: true),
-                    HazardousAuthorised = table.Column<bool>(type: "boolean", nullable: false),
-                    HazardousPermit = table.Column<string>(type: "text", nullable: true),
-                    Description = table.Column<string>(type: "text", nullable: true),
-                    Website = table.Column<string>(type: "text", nullable: true),
-                    Verified = table.Column<bool>(type: "boolean", nullable: false),
-                    VerifiedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Suspended = table.Column<bool>(type: "boolean", nullable: false),
-                    SuspendedReason = table.Column<string>(type: "text", nullable: true),
-                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Geog = table.Column<Point>(type: "geography (point, 4326)", nullable: true, computedColumnSql: "ST_SetSRID(ST_MakePoint(\"Longitude\", \"Latitude\"), 4326)::geography", stored: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Siret = table.Column<string>(type: "TEXT", maxLength: 14, nullable: true),
+                    NafCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", nullable: true),
+                    PostalCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    CommuneInsee = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    CommuneName = table.Column<string>(type: "TEXT", nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    HazardousAuthorised = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HazardousPermit = table.Column<string>(type: "TEXT", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Website = table.Column<string>(type: "TEXT", nullable: true),
+                    Verified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    VerifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Suspended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SuspendedReason = table.Column<string>(type: "TEXT", nullable: true),
+                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -348,8 +342,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "TerritoryCommunes",
                 columns: table => new
                 {
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    CommuneInsee = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false)
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommuneInsee = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -366,9 +360,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "TerritoryFacilitators",
                 columns: table => new
                 {
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Since = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Since = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -391,16 +385,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ApiToken",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastUsedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -423,16 +417,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Invitations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    InvitedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    AcceptedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    InvitedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AcceptedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -449,39 +443,38 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Listings",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Title = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
-                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    WasteCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    IsHazardous = table.Column<bool>(type: "boolean", nullable: false),
-                    Quantity = table.Column<double>(type: "double precision", nullable: true),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Frequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    AnnualQuantity = table.Column<double>(type: "double precision", nullable: true),
-                    AvailableFrom = table.Column<DateOnly>(type: "date", nullable: true),
-                    AvailableUntil = table.Column<DateOnly>(type: "date", nullable: true),
-                    PriceMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    PriceEur = table.Column<double>(type: "double precision", nullable: true),
-                    Latitude = table.Column<double>(type: "double precision", nullable: false),
-                    Longitude = table.Column<double>(type: "double precision", nullable: false),
-                    CommuneInsee = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: true),
-                    CommuneName = table.Column<string>(type: "text", nullable: true),
-                    ApproximateLocation = table.Column<bool>(type: "boolean", nullable: false),
-                    OpenToNeighbours = table.Column<bool>(type: "boolean", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    PublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RenewalReminderSentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Geog = table.Column<Point>(type: "geography (point, 4326)", nullable: true, computedColumnSql: "ST_SetSRID(ST_MakePoint(\"Longitude\", \"Latitude\"), 4326)::geography", stored: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    WasteCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    IsHazardous = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Quantity = table.Column<double>(type: "REAL", nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AnnualQuantity = table.Column<double>(type: "REAL", nullable: true),
+                    AvailableFrom = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    AvailableUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PriceMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    PriceEur = table.Column<double>(type: "REAL", nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: false),
+                    Longitude = table.Column<double>(type: "REAL", nullable: false),
+                    CommuneInsee = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    CommuneName = table.Column<string>(type: "TEXT", nullable: true),
+                    ApproximateLocation = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OpenToNeighbours = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RenewalReminderSentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -510,10 +503,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Memberships",
                 columns: table => new
                 {
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Since = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Since = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -536,10 +529,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "OrganisationBlocks",
                 columns: table => new
                 {
-                    BlockerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    BlockedOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    BlockedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    BlockerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BlockedOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BlockedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -568,17 +561,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Reports",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    TargetType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TargetId = table.Column<long>(type: "bigint", nullable: false),
-                    ReportedOrganisationId = table.Column<int>(type: "integer", nullable: true),
-                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    ReporterUserId = table.Column<string>(type: "text", nullable: false),
-                    ReporterOrganisationId = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TargetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReportedOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ReporterUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ReporterOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -613,9 +606,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AlertDeliveries",
                 columns: table => new
                 {
-                    SavedSearchId = table.Column<int>(type: "integer", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    SavedSearchId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -638,16 +631,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Conversations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    OwnerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    AskerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    StartedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastMessageAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    OwnerLastReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    AskerLastReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OwnerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AskerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastMessageAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    OwnerLastReadAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AskerLastReadAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -682,27 +675,37 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Exchanges",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    GiverOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    TakerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    OfferListingId = table.Column<int>(type: "integer", nullable: true),
-                    NeedListingId = table.Column<int>(type: "integer", nullable: true),
-                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    WasteCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Quantity = table.Column<double>(type: "double precision", nullable: false),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    QuantityTonnes = table.Column<double>(type: "double precision", nullable: true),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    TransportMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DistanceKm = table.Column<double>(type: "double precision", nullable: true),
-                    PriceEur = table.Column<double>(type: "double precision", nullable: true),
-                    AvoidedCostEur = table.Column<double>(type: "double precision", nullable: true),
-                    Note = table.Column<string>(type: "text", nullable: true),
-                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GiverOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    WasteCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Quantity = table.Column<double>(type: "REAL", nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    QuantityTonnes = table.Column<double>(type: "REAL", nullable: true),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    TransportMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistanceKm = table.Column<double>(type: "REAL", nullable: true),
+                    PriceEur = table.Column<double>(type: "REAL", nullable: true),
+                    AvoidedCostEur = table.Column<double>(type: "REAL", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    SynergyId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TrackDechetsRef = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RecordedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordedByFacilitator = table.Column<bool>(type: "INTEGER", nullable: false),
+                    GiverConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TakerConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    OriginalId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SupersededById = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -737,9 +740,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Favourites",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -762,14 +765,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ListingPhotos",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    FileName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    AltText = table.Column<string>(type: "text", nullable: false),
-                    Width = table.Column<int>(type: "integer", nullable: false),
-                    Height = table.Column<int>(type: "integer", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AltText = table.Column<string>(type: "TEXT", nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: false),
+                    Height = table.Column<int>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -786,9 +789,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ListingTerms",
                 columns: table => new
                 {
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    Term = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Weight = table.Column<int>(type: "integer", nullable: false)
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Term = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Weight = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -805,22 +808,22 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ModerationDecisions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    ReportId = table.Column<int>(type: "integer", nullable: true),
-                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    DecidedByUserId = table.Column<string>(type: "text", nullable: false),
-                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    AppealText = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    AppealedByUserId = table.Column<string>(type: "text", nullable: true),
-                    AppealedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    AppealDecidedByUserId = table.Column<string>(type: "text", nullable: true),
-                    AppealDecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    AppealDecisionNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReportId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    DecidedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AppealText = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AppealedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    AppealedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AppealDecidedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    AppealDecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AppealDecisionNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -855,17 +858,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "SynergyDecision",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    OfferListingId = table.Column<int>(type: "integer", nullable: false),
-                    NeedListingId = table.Column<int>(type: "integer", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    Score = table.Column<double>(type: "double precision", nullable: false),
-                    Pathway = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    DecidedByUserId = table.Column<string>(type: "text", nullable: false),
-                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    Pathway = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    DecidedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -888,13 +891,13 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Messages",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ConversationId = table.Column<int>(type: "integer", nullable: false),
-                    SenderOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    SenderUserId = table.Column<string>(type: "text", nullable: false),
-                    Body = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ConversationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -923,8 +926,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "MessageNotifications",
                 columns: table => new
                 {
-                    MessageId = table.Column<long>(type: "bigint", nullable: false),
-                    OutboxMessageId = table.Column<long>(type: "bigint", nullable: false)
+                    MessageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutboxMessageId = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1054,6 +1057,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 column: "OfferListingId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Exchanges_OriginalId",
+                table: "Exchanges",
+                column: "OriginalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Exchanges_SynergyId",
+                table: "Exchanges",
+                column: "SynergyId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Exchanges_TakerOrganisationId",
                 table: "Exchanges",
                 column: "TakerOrganisationId");
@@ -1088,12 +1101,6 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "IX_Listings_CategoryCode",
                 table: "Listings",
                 column: "CategoryCode");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Listings_Geog",
-                table: "Listings",
-                column: "Geog")
-                .Annotation("Npgsql:IndexMethod", "gist");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Listings_Latitude_Longitude",
@@ -1175,12 +1182,6 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "IX_OrganisationBlocks_BlockedOrganisationId",
                 table: "OrganisationBlocks",
                 column: "BlockedOrganisationId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Organisations_Geog",
-                table: "Organisations",
-                column: "Geog")
-                .Annotation("Npgsql:IndexMethod", "gist");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Organisations_Siret",

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boucle.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDbContext))]
-    [Migration("20261126065554_Initial")]
+    [Migration("20261126080237_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -364,6 +364,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTime?>("GiverConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("GiverOrganisationId")
                         .HasColumnType("integer");
 
@@ -381,6 +384,12 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("OriginalId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("PeriodEnd")
+                        .HasColumnType("date");
+
                     b.Property<double?>("PriceEur")
                         .HasColumnType("double precision");
 
@@ -390,11 +399,30 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.Property<double?>("QuantityTonnes")
                         .HasColumnType("double precision");
 
+                    b.Property<bool>("RecordedByFacilitator")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RecordedByUserId")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("SupersededById")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SynergyId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("TakerConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("TakerOrganisationId")
                         .HasColumnType("integer");
 
                     b.Property<int>("TerritoryId")
                         .HasColumnType("integer");
+
+                    b.Property<string>("TrackDechetsRef")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("TransportMode")
                         .IsRequired()
@@ -405,6 +433,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
 
                     b.Property<string>("WasteCode")
                         .HasMaxLength(8)
@@ -417,6 +448,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasIndex("NeedListingId");
 
                     b.HasIndex("OfferListingId");
+
+                    b.HasIndex("OriginalId");
+
+                    b.HasIndex("SynergyId");
 
                     b.HasIndex("TakerOrganisationId");
 
