@@ -117,6 +117,8 @@ public static class AuditLabels
         AuditActions.OrganisationUnsuspend => "Suspension levée",
         AuditActions.PreModerationOn => "Pré-modération activée",
         AuditActions.PreModerationOff => "Pré-modération désactivée",
+        AuditActions.MemberRole => "Rôle d'un membre modifié",
+        AuditActions.MemberRemove => "Membre retiré de la structure",
         _ => action,
     };
 }
@@ -134,4 +136,6 @@ public static class AuditActions
     public const string OrganisationUnsuspend = "organisation.unsuspend";
     public const string PreModerationOn = "territory.premoderation-on";
     public const string PreModerationOff = "territory.premoderation-off";
+    public const string MemberRole = "member.role";
+    public const string MemberRemove = "member.remove";
 }

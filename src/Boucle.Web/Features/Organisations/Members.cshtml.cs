@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Accounts;
 using Boucle.Web.Features.Email;
+using Boucle.Web.Features.Moderation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,13 +14,18 @@ using Microsoft.EntityFrameworkCore;
 namespace Boucle.Web.Features.Organisations;
 
 [Authorize]
-public sealed class MembersModel(AppDbContext db, CurrentActor actor, Mailer mailer, TimeProvider time) : PageModel
+public sealed class MembersModel(AppDbContext db, CurrentActor actor, Mailer mailer, TimeProvider time, MembershipService memberships) : PageModel
 {
     public string OrganisationName { get; private set; } = "";
     public IReadOnlyList<MemberRow> Members { get; private set; } = [];
     public IReadOnlyList<Invitation> PendingInvitations { get; private set; } = [];
     public bool CanManage { get; private set; }
     public string? Message { get; private set; }
+
+    /// The member whose form failed, with the French error shown next to it.
+    public string? ErrorUserId { get; private set; }
+    public string? ErrorForm { get; private set; }
+    public string? Error { get; private set; }
     [BindProperty] public string? InviteEmail { get; set; }
     [BindProperty] public MemberRole InviteRole { get; set; }
 
@@ -79,6 +85,40 @@ public sealed class MembersModel(AppDbContext db, CurrentActor actor, Mailer mai
         return Page();
     }
 
+    public async Task<IActionResult> OnPostRoleAsync(int id, string? userId, MemberRole? role, CancellationToken ct)
+    {
+        var outcome = await memberships.ChangeRoleAsync(id, userId, role, $"{Request.Scheme}://{Request.Host}", ct);
+        // Who I am changed within this request: read the page again rather than show stale rights.
+        return outcome.Kind == OutcomeKind.Done && userId == actor.UserId ? Redirect($"/structures/{id}/membres") : await AfterAsync(id, userId, outcome, ct);
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(int id, string? userId, CancellationToken ct)
+    {
+        var outcome = await memberships.RemoveAsync(id, userId, ct);
+        return outcome.Kind == OutcomeKind.Done && userId == actor.UserId ? Redirect("/mon-espace") : await AfterAsync(id, userId, outcome, ct);
+    }
+
+    private async Task<IActionResult> AfterAsync(int id, string? userId, Outcome outcome, CancellationToken ct)
+    {
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.NotFound:
+                return NotFound();
+            case OutcomeKind.Forbidden:
+                return Forbid();
+            case OutcomeKind.Invalid:
+                ErrorUserId = userId;
+                ErrorForm = outcome.Field;
+                Error = outcome.Message;
+                break;
+            default:
+                Message = outcome.Message;
+                break;
+        }
+
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
     public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private async Task<bool> LoadAsync(int id, CancellationToken ct)
@@ -94,7 +134,7 @@ public sealed class MembersModel(AppDbContext db, CurrentActor actor, Mailer mai
         OrganisationName = organisation.Name;
         CanManage = me.CanManage(id);
         var members = await db.Memberships.AsNoTracking().Where(m => m.OrganisationId == id)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(u.DisplayName ?? u.Email!, u.Email!, m.Role))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(u.Id, u.DisplayName ?? u.Email!, u.Email!, m.Role))
             .ToListAsync(ct);
         Members = [.. members.OrderByDescending(m => m.Role).ThenBy(m => m.Name, StringComparer.CurrentCulture)];
         var now = time.GetUtcNow().UtcDateTime;
@@ -103,4 +143,4 @@ public sealed class MembersModel(AppDbContext db, CurrentActor actor, Mailer mai
     }
 }
 
-public sealed record MemberRow(string Name, string Email, MemberRole Role);
+public sealed record MemberRow(string UserId, string Name, string Email, MemberRole Role);

@@ -11,6 +11,7 @@ public static class OrganisationServices
     public static IServiceCollection AddOrganisations(this IServiceCollection services)
     {
         services.AddScoped<OrganisationWriter>();
+        services.AddScoped<MembershipService>();
         return services;
     }
 
