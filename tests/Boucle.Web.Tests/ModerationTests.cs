@@ -110,6 +110,44 @@ public abstract partial class ModerationTests<TApp>(TApp app) : IClassFixture<TA
     }
 
     [Fact]
+    public async Task The_territorys_facilitators_are_emailed_a_link_to_the_queue_when_a_listing_or_an_organisation_is_reported()
+    {
+        var other = await SecondTerritoryAsync();
+        var (listingId, title) = await PublishedListingAsync("garage-vidal");
+        var organisationId = await OrganisationIdAsync("cartonnerie-lestrade");
+        var organisationName = await app.ScopedAsync(db => db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync());
+        var reporter = await app.SignedInAsync(Demo("studio-pastel"));
+        Assert.Equal(HttpStatusCode.Redirect, (await BoucleApp.PostFormAsync(reporter, $"/moderation/signaler?annonce={listingId}",
+            new Dictionary<string, string> { ["Reason"] = "Huiles usagées proposées sans bordereau." }, $"/annonces/{listingId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await BoucleApp.PostFormAsync(reporter, $"/moderation/signaler?structure={organisationId}",
+            new Dictionary<string, string> { ["Reason"] = "Coordonnées fausses sur le profil." }, $"/structures/{organisationId}")).StatusCode);
+
+        // Through the outbox and the real SMTP server, to the demo territory's facilitator.
+        var listingMail = await app.Smtp.WaitForAsync(DemoSeeder.FacilitatorEmail, $"Nouveau signalement : l'annonce « {title} »");
+        Assert.Contains("Huiles usagées proposées sans bordereau.", listingMail.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"/annonces/{listingId}", listingMail.TextBody, StringComparison.Ordinal);
+        var organisationMail = await app.Smtp.WaitForAsync(DemoSeeder.FacilitatorEmail, $"Nouveau signalement : la structure « {organisationName} »");
+        Assert.Contains("Coordonnées fausses", organisationMail.TextBody, StringComparison.Ordinal);
+        foreach (var mail in new[] { listingMail, organisationMail })
+        {
+            var queue = new Uri(LinkRegex().Matches(mail.TextBody ?? "").Select(m => m.Value).Single(v => v.EndsWith("/animation/moderation", StringComparison.Ordinal)));
+            var facilitator = await app.SignedInAsync(DemoSeeder.FacilitatorEmail);
+            Assert.Contains(title, WebUtility.HtmlDecode(await facilitator.GetStringAsync(queue.AbsolutePath)), StringComparison.Ordinal);
+        }
+
+        // The facilitator of another territory hears nothing of it, nor does the reporter.
+        Assert.Equal(0, await app.ScopedAsync(db => db.Outbox.CountAsync(m => m.To == other.FacilitatorEmail)));
+        Assert.Equal(0, await app.ScopedAsync(db => db.Outbox.CountAsync(m => m.To == Demo("studio-pastel") && m.Subject.StartsWith("Nouveau signalement"))));
+
+        // Clean up for the other tests of this class.
+        var facilitatorClient = await app.SignedInAsync(DemoSeeder.FacilitatorEmail);
+        foreach (var reportId in await app.ScopedAsync(db => db.Set<Report>().Where(r => r.Reason.StartsWith("Huiles usagées") || r.Reason.StartsWith("Coordonnées fausses")).Select(r => r.Id).ToListAsync()))
+        {
+            await BoucleApp.PostFormAsync(facilitatorClient, "/animation/moderation?handler=Dismiss", new Dictionary<string, string> { ["reportId"] = Id(reportId) }, "/animation/moderation");
+        }
+    }
+
+    [Fact]
     public async Task Under_pre_moderation_a_new_listing_is_not_public_until_a_facilitator_approves_it()
     {
         var territoryId = await app.ScopedAsync(db => db.Territories.Where(t => t.Slug == DemoSeeder.TerritorySlug).Select(t => t.Id).SingleAsync());

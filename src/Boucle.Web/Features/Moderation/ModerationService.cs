@@ -68,7 +68,7 @@ public sealed class ModerationService(AppDbContext db, CurrentActor actor, Maile
 
     // ---- Reports by members ----
 
-    public async Task<Outcome> ReportAsync(string targetType, int targetId, string? reason, CancellationToken ct)
+    public async Task<Outcome> ReportAsync(string targetType, int targetId, string? reason, string baseUrl, CancellationToken ct)
     {
         var me = await actor.GetAsync(ct);
         if (me.UserId is null)
@@ -122,6 +122,7 @@ public sealed class ModerationService(AppDbContext db, CurrentActor actor, Maile
             CreatedAt = Now,
             Status = ReportStatus.Open,
         });
+        await MailFacilitatorsAsync(target, text, baseUrl, ct);
         await db.SaveChangesAsync(ct);
         return Outcome.Done("Merci : votre signalement a été transmis à l'équipe d'animation du territoire.");
     }
@@ -598,6 +599,19 @@ public sealed class ModerationService(AppDbContext db, CurrentActor actor, Maile
 
     private async Task<Outcome?> RefuseAsync(int territoryId, CancellationToken ct) =>
         (await actor.GetAsync(ct)).Facilitates(territoryId) ? null : Outcome.Forbidden;
+
+    /// The territory's facilitators learn of a report at once, in the same unit of work as the report itself.
+    private async Task MailFacilitatorsAsync(ReportTarget target, string reason, string baseUrl, CancellationToken ct)
+    {
+        var recipients = await db.TerritoryFacilitators.Where(f => f.TerritoryId == target.TerritoryId)
+            .Join(db.Users, f => f.UserId, u => u.Id, (f, u) => u.Email).Where(e => e != null).ToListAsync(ct);
+        foreach (var to in recipients.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            mailer.Queue(to!, $"Nouveau signalement : {target.Label}",
+                $"Bonjour,\n\nUn membre de la plateforme a signalé {target.Label} ({baseUrl}{target.Url}).\n\nMotif : {reason}\n\n" +
+                $"File de modération du territoire : {baseUrl}/animation/moderation");
+        }
+    }
 
     private async Task MailMembersAsync(int organisationId, string subject, string body, CancellationToken ct)
     {

@@ -25,7 +25,7 @@ public sealed class ReportModel(ModerationService moderation) : PageModel
             return NotFound();
         }
 
-        var outcome = await moderation.ReportAsync(Target.Type, Target.Id, Reason, ct);
+        var outcome = await moderation.ReportAsync(Target.Type, Target.Id, Reason, $"{Request.Scheme}://{Request.Host}", ct);
         switch (outcome.Kind)
         {
             case OutcomeKind.Done:
