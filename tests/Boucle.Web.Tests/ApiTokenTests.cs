@@ -38,6 +38,31 @@ public abstract partial class ApiTokenTests<TApp>(TApp app) : IClassFixture<TApp
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     [Fact]
+    public async Task The_openapi_document_declares_the_bearer_scheme_and_requires_it_on_exactly_the_write_endpoints()
+    {
+        var doc = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var scheme = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+
+        var paths = doc.GetProperty("paths");
+        bool RequiresBearer(string path, string method) =>
+            paths.GetProperty(path).GetProperty(method).TryGetProperty("security", out var security)
+            && security.EnumerateArray().Any(requirement => requirement.TryGetProperty("bearer", out _));
+        Assert.True(RequiresBearer("/api/v1/listings", "post"));
+        Assert.True(RequiresBearer("/api/v1/listings/{id}", "put"));
+        Assert.True(RequiresBearer("/api/v1/listings/{id}/withdraw", "post"));
+        Assert.True(paths.GetProperty("/api/v1/listings").GetProperty("post").GetProperty("responses").TryGetProperty("401", out _));
+
+        // Reading stays open to everyone.
+        Assert.False(RequiresBearer("/api/v1/listings", "get"));
+        Assert.False(RequiresBearer("/api/v1/listings/{id}", "get"));
+
+        // And the document says the truth: the write endpoints do answer 401 without a token.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Api(null).PostAsync("/api/v1/listings", Json("{}"))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_token_creates_updates_and_withdraws_its_organisation_listing()
     {
         var token = await TokenForAsync("scierie-delmas@demo.example.org");

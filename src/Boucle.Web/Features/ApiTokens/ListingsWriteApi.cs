@@ -31,6 +31,7 @@ public static class ListingsWriteApi
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenFormat.Scheme, null);
         services.AddAuthorizationBuilder().AddPolicy(ApiTokenFormat.Scheme, p => p.AddAuthenticationSchemes(ApiTokenFormat.Scheme).RequireAuthenticatedUser());
+        services.AddApiTokenOpenApi();
         return services;
     }
 
