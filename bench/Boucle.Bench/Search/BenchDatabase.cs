@@ -39,23 +39,27 @@ public sealed class BenchDatabase : IAsyncDisposable
     public static async Task<BenchDatabase> CreateAsync(BenchOptions options)
     {
         BenchDatabase database;
+        var keep = options.Keep || options.Reuse is not null;
         if (options.Provider == "postgres")
         {
             var admin = options.Database ?? throw new InvalidOperationException("--database (or BOUCLE_BENCH_POSTGRES) names a PostgreSQL server");
-            var name = $"boucle_bench_{Guid.NewGuid():N}";
-            await using (var connection = new NpgsqlConnection(admin))
+            var name = options.Reuse ?? $"boucle_bench_{Guid.NewGuid():N}";
+            if (options.Reuse is null)
             {
+                await using var connection = new NpgsqlConnection(admin);
                 await connection.OpenAsync();
                 await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
                 await create.ExecuteNonQueryAsync();
             }
 
-            database = new BenchDatabase(options, new NpgsqlConnectionStringBuilder(admin) { Database = name, CommandTimeout = 0 }.ConnectionString, admin, name, null);
+            database = new BenchDatabase(options, new NpgsqlConnectionStringBuilder(admin) { Database = name, CommandTimeout = 0 }.ConnectionString, admin, keep ? null : name, null);
+            Console.WriteLine($"database: {name}{(keep ? " (kept)" : "")}");
         }
         else
         {
-            var file = Path.Combine(Path.GetTempPath(), $"boucle-bench-{Guid.NewGuid():N}.db");
-            database = new BenchDatabase(options, $"Data Source={file};Foreign Keys=True", null, null, file);
+            var file = options.Reuse ?? Path.Combine(Path.GetTempPath(), $"boucle-bench-{Guid.NewGuid():N}.db");
+            database = new BenchDatabase(options, $"Data Source={file};Foreign Keys=True", null, null, keep ? null : file);
+            Console.WriteLine($"database: {file}{(keep ? " (kept)" : "")}");
         }
 
         await using var db = database.NewContext();
@@ -256,68 +260,153 @@ public sealed class BenchDatabase : IAsyncDisposable
     private static Task WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type) =>
         value is null ? writer.WriteNullAsync() : writer.WriteAsync(value, type);
 
-    /// The same search as ListingSearch, written by hand: count, then the first page of ids.
+    /// The same search as ListingSearch, written by hand with the same plan (ADR 0002-board): a count stopped
+    /// after CountCap + 1 hits, then the page; for a broad query, the nearest from the smallest circle that
+    /// holds enough hits, the most relevant from the listings whose title holds every term, then any term.
     public async Task<(int Total, List<int> Ids)> HandWrittenAsync(SearchText text, BenchQuery q)
     {
         await using DbConnection connection = IsPostgres ? new NpgsqlConnection(_connectionString) : new SqliteConnection(_connectionString);
         await connection.OpenAsync();
-        var parameters = new List<(string Name, object Value)>();
-        string Add(object value)
+        var groups = text.QueryGroups(q.Words);
+        var terms = groups.SelectMany(g => g).Distinct().ToArray();
+        const int take = 20;
+
+        var counted = await ScalarAsync(connection, (sql, add) => $"""SELECT count(*) FROM (SELECT 1 FROM "Listings" l JOIN "Organisations" o ON o."Id" = l."OrganisationId" WHERE {Where(q, groups, q.RadiusKm, add)} LIMIT {ListingSearch.CountCap + 1}) x""");
+        var sort = q.Sort == ListingSort.Relevance && terms.Length == 0 ? ListingSort.Date : q.Sort;
+        List<(int Id, int Score)> page;
+        if (counted <= ListingSearch.CountCap)
         {
-            var name = $"@p{parameters.Count}";
-            parameters.Add((name, value));
-            return name;
+            page = await PageAsync(connection, q, groups, terms, q.RadiusKm, sort, null, take);
+        }
+        else if (sort == ListingSort.Distance)
+        {
+            page = [];
+            for (var r = 1.0; r < q.RadiusKm; r *= 2)
+            {
+                var radius = r;
+                if (await ScalarAsync(connection, (sql, add) => $"""SELECT count(*) FROM (SELECT 1 FROM "Listings" l JOIN "Organisations" o ON o."Id" = l."OrganisationId" WHERE {Where(q, groups, radius, add)} LIMIT {take}) x""") >= take)
+                {
+                    page = await PageAsync(connection, q, groups, terms, radius, sort, null, take);
+                    break;
+                }
+            }
+
+            if (page.Count == 0)
+            {
+                page = await PageAsync(connection, q, groups, terms, q.RadiusKm, sort, null, take);
+            }
+        }
+        else
+        {
+            page = [];
+            if (terms.Length <= 2)
+            {
+                var top = await PageAsync(connection, q, groups, terms, q.RadiusKm, ListingSort.Date,
+                    add => string.Concat(terms.Select(t => $""" AND EXISTS (SELECT 1 FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" = {add(t)} AND t."Weight" > 1)""")), take);
+                if (top.Count == take && top.All(h => h.Score == 3 * terms.Length))
+                {
+                    page = top;
+                }
+            }
+
+            if (page.Count == 0)
+            {
+                var titled = await PageAsync(connection, q, groups, terms, q.RadiusKm, ListingSort.Relevance,
+                    add => $""" AND EXISTS (SELECT 1 FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" IN ({string.Join(",", terms.Select(add))}) AND t."Weight" > 1)""", take);
+                page = titled.Count == take && titled[^1].Score > terms.Length
+                    ? titled
+                    : await PageAsync(connection, q, groups, terms, q.RadiusKm, ListingSort.Relevance, null, take);
+            }
         }
 
-        var where = new StringBuilder("""l."Status" IN ('Published','Reserved')""");
+        return (Math.Min(counted, ListingSearch.CountCap), [.. page.Select(p => p.Id)]);
+    }
+
+    /// The plain query: every hit sorted; only to check that the plan above gives the same page (--verify).
+    public async Task<(int Total, List<int> Ids)> FullSortAsync(SearchText text, BenchQuery q)
+    {
+        await using DbConnection connection = IsPostgres ? new NpgsqlConnection(_connectionString) : new SqliteConnection(_connectionString);
+        await connection.OpenAsync();
+        var groups = text.QueryGroups(q.Words);
+        var terms = groups.SelectMany(g => g).Distinct().ToArray();
+        var page = await PageAsync(connection, q, groups, terms, q.RadiusKm, q.Sort, null, 20);
+        return (0, [.. page.Select(p => p.Id)]);
+    }
+
+    private string Where(BenchQuery q, IReadOnlyList<string[]> groups, double radiusKm, Func<object, string> add)
+    {
+        var where = new StringBuilder("""l."Status" IN ('Published','Reserved') AND NOT o."Suspended" """);
         if (q.Type is { } type)
         {
-            where.Append(CultureInfo.InvariantCulture, $""" AND l."Type" = {Add(type.ToString())}""");
+            where.Append(CultureInfo.InvariantCulture, $""" AND l."Type" = {add(type.ToString())}""");
         }
 
-        var groups = text.QueryGroups(q.Words);
         foreach (var g in groups)
         {
-            where.Append(CultureInfo.InvariantCulture, $""" AND l."Id" IN (SELECT t."ListingId" FROM "ListingTerms" t WHERE t."Term" IN ({string.Join(",", g.Select(Add))}))""");
+            where.Append(CultureInfo.InvariantCulture, $""" AND l."Id" IN (SELECT t."ListingId" FROM "ListingTerms" t WHERE t."Term" IN ({string.Join(",", g.Select(add))}))""");
         }
 
-        var box = Geo.BoundingBox(q.Latitude, q.Longitude, q.RadiusKm);
-        var lat = Add(q.Latitude);
-        var lon = Add(q.Longitude);
-        where.Append(CultureInfo.InvariantCulture, $""" AND l."Latitude" >= {Add(box.MinLat)} AND l."Latitude" <= {Add(box.MaxLat)} AND l."Longitude" >= {Add(box.MinLon)} AND l."Longitude" <= {Add(box.MaxLon)}""");
-        var distance = IsPostgres ? $"""boucle_distance_km(l."Latitude", l."Longitude", {lat}, {lon})""" : SqlFunctions.SqliteHaversineSql("l.\"Latitude\"", "l.\"Longitude\"", lat, lon);
-        where.Append(CultureInfo.InvariantCulture, $""" AND {distance} <= {Add(q.RadiusKm)}""");
-        var all = groups.SelectMany(g => g).Distinct().ToArray();
-        var score = all.Length == 0 ? "0" : $"""(SELECT COALESCE(SUM(t."Weight"), 0) FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" IN ({string.Join(",", all.Select(Add))}))""";
-        var order = q.Sort == ListingSort.Distance
-            ? """d, l."PublishedAt" DESC, l."Id" """
-            : """s DESC, l."PublishedAt" DESC, l."Id" DESC""";
-        var sql = $"""
-            SELECT count(*) FROM "Listings" l WHERE {where};
-            SELECT l."Id", {distance} AS d, {score} AS s
-            FROM "Listings" l WHERE {where} ORDER BY {order} LIMIT 20;
-            """;
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
+        var box = Geo.BoundingBox(q.Latitude, q.Longitude, radiusKm);
+        where.Append(CultureInfo.InvariantCulture, $""" AND l."Latitude" >= {add(box.MinLat)} AND l."Latitude" <= {add(box.MaxLat)} AND l."Longitude" >= {add(box.MinLon)} AND l."Longitude" <= {add(box.MaxLon)}""");
+        where.Append(CultureInfo.InvariantCulture, $""" AND {Distance(q, add)} <= {add(radiusKm)}""");
+        return where.ToString();
+    }
+
+    private string Distance(BenchQuery q, Func<object, string> add)
+    {
+        var (lat, lon) = (add(q.Latitude), add(q.Longitude));
+        return IsPostgres ? $"""boucle_distance_km(l."Latitude", l."Longitude", {lat}, {lon})""" : SqlFunctions.SqliteHaversineSql("l.\"Latitude\"", "l.\"Longitude\"", lat, lon);
+    }
+
+    private async Task<List<(int Id, int Score)>> PageAsync(DbConnection connection, BenchQuery q, IReadOnlyList<string[]> groups, string[] terms, double radiusKm,
+        ListingSort sort, Func<Func<object, string>, string>? extra, int take)
+    {
+        var list = new List<(int, int)>();
+        await using var command = Command(connection, add =>
         {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            command.Parameters.Add(p);
-        }
-
+            var score = terms.Length == 0 ? "0" : $"""(SELECT COALESCE(SUM(t."Weight"), 0) FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" IN ({string.Join(",", terms.Select(add))}))""";
+            var order = sort switch
+            {
+                ListingSort.Distance => """d, l."PublishedAt" DESC, l."Id" """,
+                ListingSort.Date => """l."PublishedAt" DESC, l."Id" DESC""",
+                _ => """s DESC, l."PublishedAt" DESC, l."Id" DESC""",
+            };
+            return $"""
+                SELECT l."Id", {Distance(q, add)} AS d, {score} AS s
+                FROM "Listings" l JOIN "Organisations" o ON o."Id" = l."OrganisationId"
+                WHERE {Where(q, groups, radiusKm, add)}{extra?.Invoke(add)} ORDER BY {order} LIMIT {take}
+                """;
+        });
         await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var total = Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
-        await reader.NextResultAsync();
-        var ids = new List<int>();
         while (await reader.ReadAsync())
         {
-            ids.Add(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture));
+            list.Add((Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture)));
         }
 
-        return (total, ids);
+        return list;
+    }
+
+    private static async Task<int> ScalarAsync(DbConnection connection, Func<string, Func<object, string>, string> sql)
+    {
+        await using var command = Command(connection, add => sql("", add));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static DbCommand Command(DbConnection connection, Func<Func<object, string>, string> sql)
+    {
+        var command = connection.CreateCommand();
+        var count = 0;
+        string Add(object value)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = $"@p{count++}";
+            p.Value = value;
+            command.Parameters.Add(p);
+            return p.ParameterName;
+        }
+
+        command.CommandText = sql(Add);
+        return command;
     }
 
     public async ValueTask DisposeAsync()

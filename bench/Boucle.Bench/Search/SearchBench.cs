@@ -14,16 +14,19 @@ public static class SearchBench
         var options = BenchOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: search --provider sqlite|postgres [--listings 100000] [--queries 300] [--seed 42] [--database ADMIN_CONNECTION]");
+            Console.Error.WriteLine("usage: search --provider sqlite|postgres [--listings 100000] [--queries 300] [--seed 42] [--database ADMIN_CONNECTION] [--keep] [--reuse FILE_OR_DATABASE] [--verify]");
             return 2;
         }
 
         Console.WriteLine($"# search benchmark: {options.Provider}, {options.Listings:N0} listings, {options.Queries} queries, seed {options.Seed}");
         var (organisations, listings) = TerritoryGenerator.Generate(options.Listings, options.Seed);
         await using var database = await BenchDatabase.CreateAsync(options);
-        var load = Stopwatch.StartNew();
-        await database.LoadAsync(organisations, listings);
-        Console.WriteLine($"load: {load.Elapsed.TotalSeconds:0.0} s");
+        if (options.Reuse is null)
+        {
+            var load = Stopwatch.StartNew();
+            await database.LoadAsync(organisations, listings);
+            Console.WriteLine($"load: {load.Elapsed.TotalSeconds:0.0} s");
+        }
 
         var queries = TypicalQueries(options.Seed, options.Queries);
         var text = new SearchText();
@@ -35,30 +38,65 @@ public static class SearchBench
             await database.HandWrittenAsync(text, q);
         }
 
+        var cpu = new CpuClock();
+        if (options.Provider == "postgres")
+        {
+            await cpu.FindBackendsAsync(database.ConnectionString);
+        }
+
         var boucle = new List<double>();
         var manual = new List<double>();
+        var boucleCpu = new List<double>();
+        var manualCpu = new List<double>();
         var totals = 0L;
+        var capped = 0;
+        var wrong = 0;
         foreach (var q in queries)
         {
+            var c0 = cpu.NowMs();
             var sw = Stopwatch.StartNew();
             var page = await BoucleSearch(database, text, q);
             boucle.Add(sw.Elapsed.TotalMilliseconds);
+            var c1 = cpu.NowMs();
+            boucleCpu.Add(c1 - c0);
             sw.Restart();
             var (total, ids) = await database.HandWrittenAsync(text, q);
             manual.Add(sw.Elapsed.TotalMilliseconds);
+            manualCpu.Add(cpu.NowMs() - c1);
             totals += page.Total;
+            capped += page.TotalCapped ? 1 : 0;
             if (page.Total != total || !page.Items.Select(i => i.Id).SequenceEqual(ids))
             {
                 Console.WriteLine($"warning: results differ for {q}: boucle {page.Total} vs sql {total}");
             }
+
+            if (options.Verify)
+            {
+                // The plain query (count everything, sort every hit) must give the same page.
+                var (_, full) = await database.FullSortAsync(text, q);
+                if (!page.Items.Select(i => i.Id).SequenceEqual(full))
+                {
+                    wrong++;
+                    Console.WriteLine($"warning: page differs from the full sort for {q}");
+                }
+            }
         }
 
-        Console.WriteLine($"mean hits per query: {totals / (double)queries.Count:0.0}");
-        Console.WriteLine("| query path | p50 ms | p95 ms | p99 ms |");
-        Console.WriteLine("|---|---|---|---|");
-        Console.WriteLine($"| Boucle (ListingSearch, EF Core) | {P(boucle, 50):0.0} | {P(boucle, 95):0.0} | {P(boucle, 99):0.0} |");
-        Console.WriteLine($"| hand-written SQL (ADO.NET) | {P(manual, 50):0.0} | {P(manual, 95):0.0} | {P(manual, 99):0.0} |");
+        Console.WriteLine($"mean hits per query (counted up to {ListingSearch.CountCap:N0}): {totals / (double)queries.Count:0.0}; over the cap: {capped} of {queries.Count}");
+        if (options.Verify)
+        {
+            Console.WriteLine($"pages checked against the full sort: {queries.Count}, different: {wrong}");
+        }
+
+        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("| query path | p50 ms | p95 ms | p99 ms | CPU p50 ms | CPU p95 ms |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine($"| Boucle (ListingSearch, EF Core) | {P(boucle, 50):0.0} | {P(boucle, 95):0.0} | {P(boucle, 99):0.0} | {P(boucleCpu, 50):0.0} | {P(boucleCpu, 95):0.0} |");
+        Console.WriteLine($"| hand-written SQL (ADO.NET) | {P(manual, 50):0.0} | {P(manual, 95):0.0} | {P(manual, 99):0.0} | {P(manualCpu, 50):0.0} | {P(manualCpu, 95):0.0} |");
         Console.WriteLine($"overhead p50: {P(boucle, 50) - P(manual, 50):0.0} ms, p95: {P(boucle, 95) - P(manual, 95):0.0} ms");
+        Console.WriteLine(cpu.SeesServer
+            ? "CPU = this process + the PostgreSQL server processes of the benchmark's connections"
+            : "CPU = this process (SQLite runs inside it)");
         return 0;
     }
 
@@ -120,7 +158,8 @@ public sealed record BenchQuery(string? Words, ListingType? Type, double Latitud
     public override string ToString() => $"q={Words} type={Type} r={RadiusKm} sort={Sort}";
 }
 
-public sealed record BenchOptions(string Provider, int Listings, int Queries, int Seed, string? Database)
+/// --keep leaves the loaded database in place; --reuse runs the queries on one kept earlier (same --listings and --seed).
+public sealed record BenchOptions(string Provider, int Listings, int Queries, int Seed, string? Database, bool Keep = false, string? Reuse = null, bool Verify = false)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -136,6 +175,9 @@ public sealed record BenchOptions(string Provider, int Listings, int Queries, in
             int.Parse(Value("--listings") ?? "100000", CultureInfo.InvariantCulture),
             int.Parse(Value("--queries") ?? "300", CultureInfo.InvariantCulture),
             int.Parse(Value("--seed") ?? "42", CultureInfo.InvariantCulture),
-            Value("--database") ?? Environment.GetEnvironmentVariable("BOUCLE_BENCH_POSTGRES"));
+            Value("--database") ?? Environment.GetEnvironmentVariable("BOUCLE_BENCH_POSTGRES"),
+            args.Contains("--keep"),
+            Value("--reuse"),
+            args.Contains("--verify"));
     }
 }

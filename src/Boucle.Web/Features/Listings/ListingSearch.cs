@@ -75,7 +75,8 @@ public sealed record ListingSummary(
     string? PhotoAlt,
     bool ApproximateLocation);
 
-public sealed record ListingPage(IReadOnlyList<ListingSummary> Items, int Total, int Page, int PageSize);
+/// Total counts exactly up to ListingSearch.CountCap; TotalCapped says there are more.
+public sealed record ListingPage(IReadOnlyList<ListingSummary> Items, int Total, int Page, int PageSize, bool TotalCapped = false);
 
 /// The board's search: words through the shared analyser, filters and distance, in SQL on both databases.
 public sealed class ListingSearch(AppDbContext db, SearchText text)
@@ -138,43 +139,127 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
             listings = listings.Where(l => db.ListingTerms.Where(t => group.Contains(t.Term)).Select(t => t.ListingId).Contains(l.Id));
         }
 
-        var hasNear = query.Latitude is not null && query.Longitude is not null;
-        var nLat = query.Latitude ?? 0;
-        var nLon = query.Longitude ?? 0;
-        if (hasNear && query.RadiusKm is { } radius)
-        {
-            var box = Geo.BoundingBox(nLat, nLon, radius);
-            listings = listings.Where(l => l.Latitude >= box.MinLat && l.Latitude <= box.MaxLat && l.Longitude >= box.MinLon && l.Longitude <= box.MaxLon)
-                .Where(l => SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) <= radius);
-        }
+        var near = query.Latitude is { } lat && query.Longitude is { } lon ? new Near(lat, lon) : null;
+        var matching = near is not null && query.RadiusKm is { } radius ? Within(listings, near, radius) : listings;
 
-        var total = await listings.CountAsync(ct);
-        var allTerms = groups.SelectMany(g => g).Distinct().ToArray();
-        var projected = listings.Select(l => new
-        {
-            Listing = l,
-            Score = allTerms.Length == 0 ? 0 : db.ListingTerms.Where(t => t.ListingId == l.Id && allTerms.Contains(t.Term)).Sum(t => t.Weight),
-            Distance = hasNear ? SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) : (double?)null,
-        });
+        // Counting every hit of a broad query (no word, 50 km: most of the territory) cost more than the rest
+        // of the search: beyond CountCap the board says "more than 1 000" (ADR 0002-board).
+        var counted = await matching.Take(CountCap + 1).CountAsync(ct);
+        var terms = groups.SelectMany(g => g).Distinct().ToArray();
         var sort = query.Sort;
-        if (sort == ListingSort.Distance && !hasNear)
+        if (sort == ListingSort.Distance && near is null)
         {
             sort = ListingSort.Date;
         }
 
+        // Without words every score is 0: relevance is the date order.
+        if (sort == ListingSort.Relevance && terms.Length == 0)
+        {
+            sort = ListingSort.Date;
+        }
+
+        var skip = (query.Page - 1) * query.PageSize;
+        var page = counted <= CountCap || sort == ListingSort.Date
+            ? await PageAsync(matching, near, terms, sort, skip, query.PageSize, ct)
+            : sort == ListingSort.Distance
+                ? await NearestAsync(listings, matching, near!, query.RadiusKm, terms, skip, query.PageSize, ct)
+                : await MostRelevantAsync(matching, near, terms, skip, query.PageSize, ct);
+        var ids = page.Select(p => p.Id).ToList();
+        var summaries = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(ListingQueries.Summary).ToDictionaryAsync(s => s.Id, ct);
+        var items = page.Select(p => Blur(summaries[p.Id] with { DistanceKm = p.Distance })).ToList();
+        return new ListingPage(items, Math.Min(counted, CountCap), query.Page, query.PageSize, counted > CountCap);
+    }
+
+    /// How many hits are counted exactly; beyond, the total reads "more than CountCap".
+    public const int CountCap = 1000;
+
+    private sealed record Near(double Latitude, double Longitude);
+
+    private sealed record Hit(int Id, double? Distance, int Score);
+
+    private static IQueryable<Listing> Within(IQueryable<Listing> listings, Near near, double radiusKm)
+    {
+        var (nLat, nLon) = (near.Latitude, near.Longitude);
+        var box = Geo.BoundingBox(nLat, nLon, radiusKm);
+        return listings.Where(l => l.Latitude >= box.MinLat && l.Latitude <= box.MaxLat && l.Longitude >= box.MinLon && l.Longitude <= box.MaxLon)
+            .Where(l => SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) <= radiusKm);
+    }
+
+    /// One page of a set in the board's order: the definition of the three sorts.
+    private async Task<List<Hit>> PageAsync(IQueryable<Listing> set, Near? near, string[] terms, ListingSort sort, int skip, int take, CancellationToken ct)
+    {
+        var hasNear = near is not null;
+        var (nLat, nLon) = (near?.Latitude ?? 0, near?.Longitude ?? 0);
+        var projected = set.Select(l => new
+        {
+            Listing = l,
+            Score = terms.Length == 0 ? 0 : db.ListingTerms.Where(t => t.ListingId == l.Id && terms.Contains(t.Term)).Sum(t => t.Weight),
+            Distance = hasNear ? SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) : (double?)null,
+        });
         projected = sort switch
         {
             ListingSort.Distance => projected.OrderBy(x => x.Distance).ThenByDescending(x => x.Listing.PublishedAt).ThenBy(x => x.Listing.Id),
             ListingSort.Date => projected.OrderByDescending(x => x.Listing.PublishedAt).ThenByDescending(x => x.Listing.Id),
             _ => projected.OrderByDescending(x => x.Score).ThenByDescending(x => x.Listing.PublishedAt).ThenByDescending(x => x.Listing.Id),
         };
+        var rows = await projected.Skip(skip).Take(take).Select(x => new { x.Listing.Id, x.Distance, x.Score }).ToListAsync(ct);
+        return [.. rows.Select(r => new Hit(r.Id, r.Distance, r.Score))];
+    }
 
-        var page = await projected.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
-            .Select(x => new { x.Listing.Id, x.Distance }).ToListAsync(ct);
-        var ids = page.Select(p => p.Id).ToList();
-        var summaries = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(ListingQueries.Summary).ToDictionaryAsync(s => s.Id, ct);
-        var items = page.Select(p => Blur(summaries[p.Id] with { DistanceKm = p.Distance })).ToList();
-        return new ListingPage(items, total, query.Page, query.PageSize);
+    /// The nearest hits of a broad query, exactly: the smallest circle (1, 2, 4... km) that holds enough hits
+    /// holds the nearest ones, and sorting it is cheap; the count on a small circle is cheap as well.
+    private async Task<List<Hit>> NearestAsync(IQueryable<Listing> listings, IQueryable<Listing> matching, Near near, double? radiusKm, string[] terms,
+        int skip, int take, CancellationToken ct)
+    {
+        var need = skip + take;
+        for (var r = 1.0; radiusKm is null || r < radiusKm; r *= 2)
+        {
+            var circle = Within(listings, near, r);
+            if (await circle.Take(need).CountAsync(ct) >= need)
+            {
+                return await PageAsync(circle, near, terms, ListingSort.Distance, skip, take, ct);
+            }
+
+            if (r > 20_000)
+            {
+                break;
+            }
+        }
+
+        return await PageAsync(matching, near, terms, ListingSort.Distance, skip, take, ct);
+    }
+
+    /// The most relevant hits of a broad query, exactly, without scoring every hit. A title term weighs 3 and a
+    /// description term 1, so a listing without any query term in its title scores at most the number of query
+    /// terms: when enough listings with a title match score more than that, no other listing can be among them.
+    private async Task<List<Hit>> MostRelevantAsync(IQueryable<Listing> matching, Near? near, string[] terms, int skip, int take, CancellationToken ct)
+    {
+        var need = skip + take;
+        var best = 3 * terms.Length;
+        if (terms.Length <= 2)
+        {
+            // Every query term in the title: the best possible score, so these come first, newest first.
+            var top = matching;
+            foreach (var term in terms)
+            {
+                top = top.Where(l => db.ListingTerms.Any(t => t.ListingId == l.Id && t.Term == term && t.Weight > 1));
+            }
+
+            var page = await PageAsync(top, near, terms, ListingSort.Date, 0, need, ct);
+            if (page.Count == need && page.All(h => h.Score == best))
+            {
+                return page[skip..];
+            }
+        }
+
+        var titled = matching.Where(l => db.ListingTerms.Any(t => t.ListingId == l.Id && terms.Contains(t.Term) && t.Weight > 1));
+        var candidates = await PageAsync(titled, near, terms, ListingSort.Relevance, 0, need, ct);
+        if (candidates.Count == need && candidates[^1].Score > terms.Length)
+        {
+            return candidates[skip..];
+        }
+
+        return await PageAsync(matching, near, terms, ListingSort.Relevance, skip, take, ct);
     }
 
     /// A listing that asked for an approximate location shows a point rounded to about a kilometre.

@@ -100,7 +100,7 @@ public static class ListingsApi
             PageSize = page_size ?? 20,
         }, ct);
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
-        return TypedResults.Ok(new ListingPageDto([.. result.Items.Select(i => ToDto(i, baseUrl))], result.Total, result.Page, result.PageSize));
+        return TypedResults.Ok(new ListingPageDto([.. result.Items.Select(i => ToDto(i, baseUrl))], result.Total, result.Page, result.PageSize, result.TotalCapped));
     }
 
     private static async Task<Results<Ok<ListingDto>, ProblemHttpResult>> GetAsync(
@@ -242,7 +242,8 @@ public static class ListingsApi
     }
 }
 
-public sealed record ListingPageDto(IReadOnlyList<ListingDto> Items, int Total, int Page, int PageSize);
+/// Total is exact up to ListingSearch.CountCap (1 000); beyond, Total is the cap and TotalCapped is true.
+public sealed record ListingPageDto(IReadOnlyList<ListingDto> Items, int Total, int Page, int PageSize, bool TotalCapped);
 
 public sealed record ListingDto(
     int Id,

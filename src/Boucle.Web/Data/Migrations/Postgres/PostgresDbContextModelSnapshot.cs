@@ -615,6 +615,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
 
                     b.HasIndex("Latitude", "Longitude");
 
+                    b.HasIndex("PublishedAt", "Id");
+
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();
 
@@ -674,6 +676,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasKey("Term", "ListingId");
 
                     b.HasIndex("ListingId");
+
+                    b.HasIndex("Term", "Weight", "ListingId");
 
                     b.ToTable("ListingTerms");
                 });

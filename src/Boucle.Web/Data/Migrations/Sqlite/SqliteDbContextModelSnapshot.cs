@@ -589,6 +589,8 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Latitude", "Longitude");
 
+                    b.HasIndex("PublishedAt", "Id");
+
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();
 
@@ -646,6 +648,8 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasKey("Term", "ListingId");
 
                     b.HasIndex("ListingId");
+
+                    b.HasIndex("Term", "Weight", "ListingId");
 
                     b.ToTable("ListingTerms");
                 });
