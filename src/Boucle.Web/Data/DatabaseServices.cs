@@ -57,6 +57,7 @@ public sealed class DatabaseInitialiser(IServiceProvider services, IOptions<Bouc
         if (!options.Value.NoDemo)
         {
             await seeder.SeedDemoAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<Features.Loop.LoopDemoSeed>().SeedAsync(cancellationToken);
         }
 
         logger.LogInformation("Base de données prête ({Provider}).", db.IsPostgres ? "PostgreSQL" : "SQLite");

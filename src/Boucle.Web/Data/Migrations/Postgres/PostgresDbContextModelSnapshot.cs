@@ -682,6 +682,360 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.ToTable("ListingTerms");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Loop.BiowasteTransfer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<double?>("DistanceKm")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("ExchangeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FromOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("MassKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Stream")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ToOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TransportMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("Weighed")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExchangeId");
+
+                    b.HasIndex("FromOrganisationId");
+
+                    b.HasIndex("ToOrganisationId");
+
+                    b.HasIndex("TerritoryId", "Date");
+
+                    b.ToTable("BiowasteTransfers", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenProfile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly?>("DiagnosisDate")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("HasActionPlan")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("HasDonationAgreement")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("LastDeclaredYear")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MaCantineId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Management")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("MealsPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MealsPerYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Production")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Sector")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("SortsBiowaste")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("CanteenProfiles", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenPurchase", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CanteenOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Local")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LocalDefinition")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<decimal>("PriceHt")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)");
+
+                    b.Property<double?>("QuantityKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("ShortCircuit")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Supplier")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("SupplierOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SupplierOrganisationId");
+
+                    b.HasIndex("CanteenOrganisationId", "Date");
+
+                    b.ToTable("CanteenPurchases", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.FarmDelivery", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<double>("AreaHa")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Crop")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<int>("FromOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("MassT")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("ToOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToOrganisationId");
+
+                    b.HasIndex("FromOrganisationId", "Date");
+
+                    b.ToTable("FarmDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.TreatmentOutput", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AnalysisReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("InputT")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("OutputT")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("SiteOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Standard")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteOrganisationId", "PeriodStart");
+
+                    b.ToTable("TreatmentOutputs", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.WasteMeasurement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CanteenOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("LeftoversEdibleKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("LeftoversInedibleKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool?>("LeftoversSorted")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("LeftoversTotalKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("MealCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<double?>("PreparationEdibleKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("PreparationInedibleKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool?>("PreparationSorted")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("PreparationTotalKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TotalMassKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("UnservedEdibleKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("UnservedInedibleKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool?>("UnservedSorted")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("UnservedTotalKg")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CanteenOrganisationId", "PeriodStart");
+
+                    b.ToTable("WasteMeasurements", (string)null);
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
                 {
                     b.Property<int>("Id")
@@ -1594,6 +1948,82 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasOne("Boucle.Web.Features.Listings.Listing", null)
                         .WithMany()
                         .HasForeignKey("ListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.BiowasteTransfer", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Exchanges.Exchange", null)
+                        .WithMany()
+                        .HasForeignKey("ExchangeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("FromOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ToOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenProfile", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenPurchase", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("CanteenOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.FarmDelivery", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("FromOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ToOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.TreatmentOutput", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("SiteOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.WasteMeasurement", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("CanteenOrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -654,6 +654,348 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.ToTable("ListingTerms");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Loop.BiowasteTransfer", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("DistanceKm")
+                        .HasColumnType("REAL");
+
+                    b.Property<int?>("ExchangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FromOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("MassKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Stream")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ToOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TransportMode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Weighed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExchangeId");
+
+                    b.HasIndex("FromOrganisationId");
+
+                    b.HasIndex("ToOrganisationId");
+
+                    b.HasIndex("TerritoryId", "Date");
+
+                    b.ToTable("BiowasteTransfers", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenProfile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("DiagnosisDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HasActionPlan")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HasDonationAgreement")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LastDeclaredYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MaCantineId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Management")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MealsPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MealsPerYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Production")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sector")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SortsBiowaste")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId")
+                        .IsUnique();
+
+                    b.ToTable("CanteenProfiles", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenPurchase", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CanteenOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Family")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Local")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LocalDefinition")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("PriceHt")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("QuantityKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("ShortCircuit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Supplier")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SupplierOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SupplierOrganisationId");
+
+                    b.HasIndex("CanteenOrganisationId", "Date");
+
+                    b.ToTable("CanteenPurchases", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.FarmDelivery", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AreaHa")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Crop")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("MassT")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToOrganisationId");
+
+                    b.HasIndex("FromOrganisationId", "Date");
+
+                    b.ToTable("FarmDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.TreatmentOutput", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnalysisReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("InputT")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("OutputT")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SiteOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Standard")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteOrganisationId", "PeriodStart");
+
+                    b.ToTable("TreatmentOutputs", (string)null);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.WasteMeasurement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CanteenOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("LeftoversEdibleKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("LeftoversInedibleKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool?>("LeftoversSorted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("LeftoversTotalKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("MealCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PreparationEdibleKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("PreparationInedibleKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool?>("PreparationSorted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PreparationTotalKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TotalMassKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("UnservedEdibleKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("UnservedInedibleKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool?>("UnservedSorted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("UnservedTotalKg")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CanteenOrganisationId", "PeriodStart");
+
+                    b.ToTable("WasteMeasurements", (string)null);
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Messaging.Conversation", b =>
                 {
                     b.Property<int>("Id")
@@ -1533,6 +1875,82 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasOne("Boucle.Web.Features.Listings.Listing", null)
                         .WithMany()
                         .HasForeignKey("ListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.BiowasteTransfer", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Exchanges.Exchange", null)
+                        .WithMany()
+                        .HasForeignKey("ExchangeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("FromOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ToOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenProfile", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.CanteenPurchase", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("CanteenOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierOrganisationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.FarmDelivery", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("FromOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ToOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.TreatmentOutput", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("SiteOrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Loop.WasteMeasurement", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("CanteenOrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
