@@ -12,6 +12,8 @@ using Boucle.Web.Features.Moderation;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
+using Boucle.Web.Features.Territories;
+using Boucle.Web.Features.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
@@ -77,6 +79,8 @@ public static class WebApp
         builder.Services.AddMessaging();
         builder.Services.AddAlerts();
         builder.Services.AddModeration();
+        builder.Services.AddWorkspace();
+        builder.Services.AddTerritories();
 
         var app = builder.Build();
 
@@ -114,6 +118,7 @@ public static class WebApp
         app.MapPhotos();
         app.MapCulture();
         app.MapAlerts();
+        app.MapWorkspace();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
         api.MapListingsWriteApi();

@@ -117,7 +117,7 @@ public static class AuditLabels
         AuditActions.OrganisationUnsuspend => "Suspension levée",
         AuditActions.PreModerationOn => "Pré-modération activée",
         AuditActions.PreModerationOff => "Pré-modération désactivée",
-        _ => action,
+        _ => Workspace.WorkspaceAudit.Label(action) ?? action,
     };
 }
 
