@@ -39,6 +39,7 @@ public sealed class JournalModel(AppDbContext db, CurrentActor actor) : PageMode
         ReportTargets.Listing => $"/annonces/{a.TargetId}",
         ReportTargets.Organisation => $"/structures/{a.TargetId}",
         "territory" => $"/admin/territoires/{a.TargetId}",
+        "group" => $"/animation/groupes/{a.TargetId}",
         _ => null,
     };
 }
