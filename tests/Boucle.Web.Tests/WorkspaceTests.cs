@@ -25,7 +25,7 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         var facilitator = await app.SignedInAsync(DemoSeeder.FacilitatorEmail);
         var secret = $"Note confidentielle {Guid.NewGuid():N}";
         var meetingSecret = $"Le gérant envisage de vendre {Guid.NewGuid():N}";
-        var profile = $"/animation/structures/{id}";
+        var profile = $"/animation/acteurs/{id}";
 
         // The facilitator writes a private note and a meeting with a follow-up.
         var note = await BoucleApp.PostFormAsync(facilitator, $"{profile}?handler=Note", new Dictionary<string, string> { ["NoteText"] = secret }, profile);
@@ -61,7 +61,7 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         // The organisation's own owner: no workspace page, and nothing of it on the public pages or the API.
         var owner = await app.SignedInAsync("menuiserie-dupuy@demo.example.org");
         Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync(profile)).StatusCode);
-        Assert.NotEqual(HttpStatusCode.OK, (await owner.GetAsync("/animation/structures")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await owner.GetAsync("/animation/acteurs")).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await owner.GetAsync("/animation/import")).StatusCode);
         foreach (var url in new[] { $"/structures/{id}", $"/api/v1/organizations/{id}", "/mon-espace", $"/structures/{id}/membres" })
         {
@@ -81,11 +81,11 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         var other = await SecondTerritoryAsync();
         var stranger = await app.SignedInAsync(other.FacilitatorEmail);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(profile)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/animation/structures?territoire={await MainTerritoryIdAsync()}")).StatusCode);
-        var strangerDirectory = await HtmlAsync(stranger, "/animation/structures");
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/animation/acteurs?territoire={await MainTerritoryIdAsync()}")).StatusCode);
+        var strangerDirectory = await HtmlAsync(stranger, "/animation/acteurs");
         Assert.DoesNotContain("Menuiserie Dupuy", strangerDirectory, StringComparison.Ordinal);
         Assert.Contains(other.OrganisationName, strangerDirectory, StringComparison.Ordinal);
-        var strangerNote = await BoucleApp.PostFormAsync(stranger, $"{profile}?handler=Note", new Dictionary<string, string> { ["NoteText"] = "intrusion" }, "/animation/structures");
+        var strangerNote = await BoucleApp.PostFormAsync(stranger, $"{profile}?handler=Note", new Dictionary<string, string> { ["NoteText"] = "intrusion" }, "/animation/acteurs");
         Assert.Equal(HttpStatusCode.NotFound, strangerNote.StatusCode);
         Assert.False(await app.ScopedAsync(db => db.Set<ActorNote>().AnyAsync(n => n.Text == "intrusion" || n.Text == "écrit par le membre")));
 
@@ -103,18 +103,18 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         var facilitator = await app.SignedInAsync(DemoSeeder.FacilitatorEmail);
         var id = await OrganisationIdAsync("cuisine-centrale-bergerac");
         var tag = $"enjeu-{Guid.NewGuid():N}"[..20];
-        var added = await BoucleApp.PostFormAsync(facilitator, $"/animation/structures/{id}?handler=Stakes", new Dictionary<string, string> { ["NewStakes"] = tag }, $"/animation/structures/{id}");
+        var added = await BoucleApp.PostFormAsync(facilitator, $"/animation/acteurs/{id}?handler=Stakes", new Dictionary<string, string> { ["NewStakes"] = tag }, $"/animation/acteurs/{id}");
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
 
-        var byStake = await HtmlAsync(facilitator, $"/animation/structures?enjeu={tag}");
+        var byStake = await HtmlAsync(facilitator, $"/animation/acteurs?enjeu={tag}");
         Assert.Contains("1 structure(s)", byStake, StringComparison.Ordinal);
         Assert.Contains("Cuisine centrale intercommunale du Bergeracois", byStake, StringComparison.Ordinal);
 
         // Kind, commune and NAF section narrow the same list: the central kitchen is a canteen in Bergerac (24037), section I.
-        var combined = await HtmlAsync(facilitator, "/animation/structures?type=Canteen&commune=24037&section=I");
+        var combined = await HtmlAsync(facilitator, "/animation/acteurs?type=Canteen&commune=24037&section=I");
         Assert.Contains("Cuisine centrale intercommunale du Bergeracois", combined, StringComparison.Ordinal);
         Assert.DoesNotContain("EHPAD Les Tilleuls", combined, StringComparison.Ordinal);
-        var farms = await HtmlAsync(facilitator, "/animation/structures?type=Farm");
+        var farms = await HtmlAsync(facilitator, "/animation/acteurs?type=Farm");
         Assert.DoesNotContain("Cuisine centrale intercommunale du Bergeracois", farms, StringComparison.Ordinal);
 
         // Activity: an organisation with no listing, message or exchange is "sans activité".
@@ -126,8 +126,8 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
             await db.SaveChangesAsync();
             return o.Name;
         });
-        Assert.Contains(quiet, await HtmlAsync(facilitator, "/animation/structures?activite=inactives&mois=12"), StringComparison.Ordinal);
-        Assert.DoesNotContain(quiet, await HtmlAsync(facilitator, "/animation/structures?activite=actives&mois=12"), StringComparison.Ordinal);
+        Assert.Contains(quiet, await HtmlAsync(facilitator, "/animation/acteurs?activite=inactives&mois=12"), StringComparison.Ordinal);
+        Assert.DoesNotContain(quiet, await HtmlAsync(facilitator, "/animation/acteurs?activite=actives&mois=12"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,24 +137,27 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         var (a, b) = (ValidSiret("9100000000001"), ValidSiret("9100000000002"));
         var before = await OrganisationCountAsync();
 
-        // Line 3: bad SIRET; line 4: unknown commune; line 5: same SIRET as line 2. Line 2 alone is right.
+        // Line 3: bad SIRET; line 4: unknown commune; line 5: same SIRET as line 2; line 6: 24100 serves Bergerac, Creysse,
+        // Lembras and Saint-Laurent-des-Vignes, so the postal code alone does not say which. Line 2 alone is right.
         var wrong = $"nom;siret;type;naf;adresse;code_postal;code_commune\n" +
                     $"Recyclerie test;{a};association;38.32Z;1 rue A;24100;24037\n" +
                     $"Garage test;12345678901234;company;;;24100;24037\n" +
                     $"Ferme test;;farm;01.11Z;;;99999\n" +
-                    $"Doublon test;{a};;;;;24037\n";
+                    $"Doublon test;{a};;;;;24037\n" +
+                    $"Ferme deux;;farm;;;24100;\n";
         var preview = await PreviewAsync(facilitator, wrong, "structures.csv");
-        Assert.Contains("3 erreur(s) : rien ne sera importé", preview, StringComparison.Ordinal);
+        Assert.Contains("4 erreur(s) : rien ne sera importé", preview, StringComparison.Ordinal);
         Assert.Matches(@"<td>3</td><td>siret : « 12345678901234 » n'est pas un SIRET valide", preview);
         Assert.Matches(@"<td>4</td><td>code_commune : « 99999 »", preview);
         Assert.Matches($@"<td>5</td><td>SIRET {a} déjà présent ligne 2\.", preview);
+        Assert.Matches(@"<td>6</td><td>code_postal : 24100 dessert 4 communes", preview);
         Assert.DoesNotContain("handler=Import", preview, StringComparison.Ordinal);
         Assert.Equal(before, await OrganisationCountAsync());
 
-        // Corrected: two creations, one of them found by its postal code (24100 is Bergerac's only).
+        // Corrected: two creations; UTF-8 with a BOM and commas instead of semicolons.
         var right = $"\uFEFFnom,siret,type,naf,adresse,code_postal,code_commune\n" +
                     $"Recyclerie test,{a},association,3832Z,1 rue A,24100,24037\n" +
-                    $"Garage test,{b},company,45.20A,,24100,\n";
+                    $"Garage test,{b},company,45.20A,,,24037\n";
         var ok = await PreviewAsync(facilitator, right, "structures.csv");
         Assert.Contains("2 à créer, 0 à mettre à jour", ok, StringComparison.Ordinal);
         Assert.Equal(before, await OrganisationCountAsync());
@@ -290,8 +293,8 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Contains("Aucun compte n'a cette adresse", WebUtility.HtmlDecode(await unknown.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         await BoucleApp.PostFormAsync(admin, $"/admin/territoires/{territory.Id}?handler=Facilitator", new Dictionary<string, string> { ["Email"] = email }, $"/admin/territoires/{territory.Id}");
         var newcomer = await app.SignedInAsync(email);
-        Assert.Contains(name, await HtmlAsync(newcomer, "/animation/structures"), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await newcomer.GetAsync($"/animation/structures/{await OrganisationIdAsync("menuiserie-dupuy")}")).StatusCode);
+        Assert.Contains(name, await HtmlAsync(newcomer, "/animation/acteurs"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await newcomer.GetAsync($"/animation/acteurs/{await OrganisationIdAsync("menuiserie-dupuy")}")).StatusCode);
 
         var journal = await HtmlAsync(admin, "/admin/journal");
         Assert.Contains("Territoire créé", journal, StringComparison.Ordinal);

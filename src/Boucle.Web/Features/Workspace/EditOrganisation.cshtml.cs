@@ -105,6 +105,6 @@ public sealed class EditOrganisationModel(AppDbContext db, CurrentActor actor, O
             changes.Bump();
         }
 
-        return Redirect($"/animation/structures/{id}");
+        return Redirect($"/animation/acteurs/{id}");
     }
 }

@@ -76,7 +76,7 @@ public sealed class ProfileModel(AppDbContext db, CurrentActor actor, AuditLog a
         db.Set<ActorNote>().Add(new ActorNote { OrganisationId = id, Text = text, AuthorUserId = me.UserId!, AuthorName = me.DisplayName ?? "", CreatedAt = Now });
         await audit.AddAsync(organisation.TerritoryId, WorkspaceAudit.NoteAdd, "organisation", id, organisation.Name, null, ct);
         await db.SaveChangesAsync(ct);
-        return Redirect($"/animation/structures/{id}#notes");
+        return Redirect($"/animation/acteurs/{id}#notes");
     }
 
     public async Task<IActionResult> OnPostMeetingAsync(int id, CancellationToken ct)
@@ -147,7 +147,7 @@ public sealed class ProfileModel(AppDbContext db, CurrentActor actor, AuditLog a
         await AddStakesAsync(id, tags, ct);
         await audit.AddAsync(organisation.TerritoryId, WorkspaceAudit.MeetingAdd, "organisation", id, organisation.Name, $"Rencontre du {meeting.Date:yyyy-MM-dd}", ct);
         await db.SaveChangesAsync(ct);
-        return Redirect($"/animation/structures/{id}#rencontres");
+        return Redirect($"/animation/acteurs/{id}#rencontres");
     }
 
     public async Task<IActionResult> OnPostFollowUpDoneAsync(int id, int followUpId, bool done, CancellationToken ct)
@@ -171,7 +171,7 @@ public sealed class ProfileModel(AppDbContext db, CurrentActor actor, AuditLog a
         }
 
         await db.SaveChangesAsync(ct);
-        return Redirect($"/animation/structures/{id}#rencontres");
+        return Redirect($"/animation/acteurs/{id}#rencontres");
     }
 
     public async Task<IActionResult> OnPostStakesAsync(int id, string? remove, CancellationToken ct)
@@ -196,7 +196,7 @@ public sealed class ProfileModel(AppDbContext db, CurrentActor actor, AuditLog a
         await audit.AddAsync(organisation.TerritoryId, WorkspaceAudit.StakesChange, "organisation", id, organisation.Name,
             remove is not null ? $"retiré : {remove}" : $"ajouté : {string.Join(", ", added)}", ct);
         await db.SaveChangesAsync(ct);
-        return Redirect($"/animation/structures/{id}#enjeux");
+        return Redirect($"/animation/acteurs/{id}#enjeux");
     }
 
     private async Task AddStakesAsync(int organisationId, IReadOnlyList<string> tags, CancellationToken ct)

@@ -11,7 +11,7 @@ public sealed class WorkspaceNavViewComponent(CurrentActor actor) : ViewComponen
     public async Task<IViewComponentResult> InvokeAsync()
     {
         var me = await actor.GetAsync(HttpContext.RequestAborted);
-        var html = (me.IsAdministrator || me.FacilitatedTerritories.Count > 0 ? "<li><a href=\"/animation/structures\">Structures</a></li>" : "")
+        var html = (me.IsAdministrator || me.FacilitatedTerritories.Count > 0 ? "<li><a href=\"/animation/acteurs\">Structures</a></li>" : "")
             + (me.IsAdministrator ? "<li><a href=\"/admin/territoires\">Territoires</a></li>" : "");
         return new HtmlContentViewComponentResult(new HtmlString(html));
     }
