@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Boucle.Web.Features.Matching;
+using Boucle.Web.Features.Workspace;
 
 namespace Boucle.Web;
 
@@ -7,9 +8,10 @@ namespace Boucle.Web;
 /// arguments as host settings, which is how WebApplicationFactory drives it in tests.
 public static class BoucleCli
 {
-    private static readonly string[] Verbs = ["serve", "match", "-h", "--help", "-?", "--version"];
+    private static readonly string[] Verbs = ["serve", "match", "import", "-h", "--help", "-?", "--version"];
 
-    public static async Task<int> RunAsync(string[] args)
+    /// Output and error default to the console; tests pass their own writers.
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         if (args.Length == 0 || !Verbs.Contains(args[0]))
         {
@@ -19,7 +21,19 @@ public static class BoucleCli
         var root = new RootCommand("Boucle : la plateforme des ressources du territoire.");
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MatchCommand.Create());
-        return await root.Parse(args).InvokeAsync();
+        root.Subcommands.Add(ImportCommand.Create());
+        var configuration = new InvocationConfiguration();
+        if (output is not null)
+        {
+            configuration.Output = output;
+        }
+
+        if (error is not null)
+        {
+            configuration.Error = error;
+        }
+
+        return await root.Parse(args).InvokeAsync(configuration);
     }
 
     public static Option<string?> DataDirOption() => new("--data-dir")

@@ -13,6 +13,8 @@ using Boucle.Web.Features.Moderation;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
+using Boucle.Web.Features.Territories;
+using Boucle.Web.Features.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
@@ -79,6 +81,8 @@ public static class WebApp
         builder.Services.AddAlerts();
         builder.Services.AddModeration();
         builder.Services.AddLoop();
+        builder.Services.AddWorkspace();
+        builder.Services.AddTerritories();
 
         var app = builder.Build();
 
@@ -117,6 +121,7 @@ public static class WebApp
         app.MapCulture();
         app.MapAlerts();
         app.MapLoopExports();
+        app.MapWorkspace();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
         api.MapListingsWriteApi();

@@ -87,7 +87,11 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
             .Where(l => (l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved) && !l.Organisation!.Suspended);
         if (query.TerritoryId is { } territory)
         {
-            listings = listings.Where(l => l.TerritoryId == territory || l.OpenToNeighbours);
+            // Listings of neighbouring territories come in only when flagged and when their territory shares.
+            var neighbours = await Territories.TerritoryNeighbours.SharingIntoAsync(db, territory, ct);
+            listings = neighbours.Count == 0
+                ? listings.Where(l => l.TerritoryId == territory)
+                : listings.Where(l => l.TerritoryId == territory || (l.OpenToNeighbours && neighbours.Contains(l.TerritoryId)));
         }
 
         if (query.OrganisationId is { } organisation)

@@ -38,6 +38,8 @@ public sealed class JournalModel(AppDbContext db, CurrentActor actor) : PageMode
     {
         ReportTargets.Listing => $"/annonces/{a.TargetId}",
         ReportTargets.Organisation => $"/structures/{a.TargetId}",
+        "territory" => $"/admin/territoires/{a.TargetId}",
+        "group" => $"/animation/groupes/{a.TargetId}",
         _ => null,
     };
 }

@@ -119,7 +119,7 @@ public static class AuditLabels
         AuditActions.PreModerationOff => "Pré-modération désactivée",
         AuditActions.MemberRole => "Rôle d'un membre modifié",
         AuditActions.MemberRemove => "Membre retiré de la structure",
-        _ => action,
+        _ => Workspace.WorkspaceAudit.Label(action) ?? action,
     };
 }
 

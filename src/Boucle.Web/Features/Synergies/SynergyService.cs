@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Boucle.Matching.Engine;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Listings;
+using Boucle.Web.Features.Territories;
 using Microsoft.EntityFrameworkCore;
 
 namespace Boucle.Web.Features.Synergies;
@@ -27,19 +29,35 @@ public sealed class SynergyService(IServiceScopeFactory scopes, ListingChanges c
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _snapshot;
 
-    private sealed record Snapshot(long Version, SynergyIndex Index, Dictionary<int, MatchListing> Listings);
+    private sealed record Entry(MatchListing Listing, int TerritoryId, bool OpenToNeighbours);
+
+    /// The open listings at one version, with one engine index per territory, built when first asked: the
+    /// territory's own listings plus those its sharing neighbours flagged open to neighbours.
+    private sealed class Snapshot(long version, List<Entry> entries, List<TerritoryNeighbours.Place> places, SynergyEngine engine)
+    {
+        private readonly ConcurrentDictionary<int, Lazy<SynergyIndex>> _indexes = new();
+
+        public long Version { get; } = version;
+        public Dictionary<int, Entry> Listings { get; } = entries.ToDictionary(e => int.Parse(e.Listing.Id, CultureInfo.InvariantCulture));
+
+        public SynergyIndex For(int territoryId) => _indexes.GetOrAdd(territoryId, t => new Lazy<SynergyIndex>(() =>
+        {
+            var sharing = TerritoryNeighbours.SharingInto(places, t).ToHashSet();
+            return engine.Index([.. entries.Where(e => e.TerritoryId == t || (e.OpenToNeighbours && sharing.Contains(e.TerritoryId))).Select(e => e.Listing)]);
+        })).Value;
+    }
 
     public async Task<IReadOnlyList<SynergyMatch>> MatchesForAsync(AppDbContext db, int listingId, int top, CancellationToken ct)
     {
         var snapshot = await CurrentAsync(ct);
-        var listing = snapshot.Listings.GetValueOrDefault(listingId) ?? await LoadOneAsync(db, listingId, ct);
-        if (listing is null)
+        var entry = snapshot.Listings.GetValueOrDefault(listingId) ?? await LoadOneAsync(db, listingId, ct);
+        if (entry is null)
         {
             return [];
         }
 
         var dismissed = await DismissedWithAsync(db, listingId, ct);
-        var results = snapshot.Index.Match(listing, top + dismissed.Count);
+        var results = snapshot.For(entry.TerritoryId).Match(entry.Listing, top + dismissed.Count);
         var kept = results.Where(r => !dismissed.Contains(int.Parse(r.Id, CultureInfo.InvariantCulture))).Take(top).ToList();
         return await SummariseAsync(db, kept, ct);
     }
@@ -52,6 +70,7 @@ public sealed class SynergyService(IServiceScopeFactory scopes, ListingChanges c
             .Where(l => l.TerritoryId == territoryId && l.Type == ListingType.Offer && (l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved))
             .Select(l => l.Id).ToListAsync(ct);
         var pairs = new Dictionary<(int Offer, int Need), MatchResult>();
+        var index = snapshot.For(territoryId);
         foreach (var offerId in territoryListings)
         {
             if (!snapshot.Listings.TryGetValue(offerId, out var offer))
@@ -59,7 +78,7 @@ public sealed class SynergyService(IServiceScopeFactory scopes, ListingChanges c
                 continue;
             }
 
-            foreach (var r in snapshot.Index.Match(offer, 5).Where(r => r.Score >= threshold))
+            foreach (var r in index.Match(offer.Listing, 5).Where(r => r.Score >= threshold))
             {
                 pairs.TryAdd((offerId, int.Parse(r.Id, CultureInfo.InvariantCulture)), r);
             }
@@ -111,13 +130,13 @@ public sealed class SynergyService(IServiceScopeFactory scopes, ListingChanges c
             version = changes.Version;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var listings = (await Rows(Open(db)).ToListAsync(ct)).Select(ToMatchListing).ToList();
-            var map = listings.ToDictionary(l => int.Parse(l.Id, CultureInfo.InvariantCulture));
+            var listings = (await Rows(Open(db)).ToListAsync(ct)).Select(ToEntry).ToList();
+            var places = await TerritoryNeighbours.PlacesAsync(db, ct);
             // Knowledge added by facilitators joins the shipped pathways.
             var extra = await db.Set<CustomPathway>().AsNoTracking()
                 .Select(p => new Boucle.Matching.Knowledge.ValorisationPathway(p.FromCategory, p.ToCategory, p.Operation, p.Rank, p.LabelFr, p.Source))
                 .ToListAsync(ct);
-            _snapshot = new Snapshot(version, new SynergyEngine(time, extra).Index(listings), map);
+            _snapshot = new Snapshot(version, listings, places, new SynergyEngine(time, extra));
             return _snapshot;
         }
         finally
@@ -126,18 +145,21 @@ public sealed class SynergyService(IServiceScopeFactory scopes, ListingChanges c
         }
     }
 
-    private static async Task<MatchListing?> LoadOneAsync(AppDbContext db, int id, CancellationToken ct) =>
-        await Rows(db.Listings.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is { } row ? ToMatchListing(row) : null;
+    private static async Task<Entry?> LoadOneAsync(AppDbContext db, int id, CancellationToken ct) =>
+        await Rows(db.Listings.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is { } row ? ToEntry(row) : null;
 
     private static IQueryable<Listing> Open(AppDbContext db) =>
         db.Listings.AsNoTracking().Where(l => (l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved) && !l.Organisation!.Suspended);
 
     private sealed record Row(int Id, ListingType Type, int OrganisationId, string Title, string? Description, double? Quantity, QuantityUnit? Unit,
-        Frequency Frequency, double Latitude, double Longitude, string? Commune, bool Authorised, string? Category, string? WasteCode, DateOnly? From, DateOnly? Until);
+        Frequency Frequency, double Latitude, double Longitude, string? Commune, bool Authorised, string? Category, string? WasteCode, DateOnly? From, DateOnly? Until,
+        int TerritoryId, bool OpenToNeighbours);
 
     private static IQueryable<Row> Rows(IQueryable<Listing> listings) => listings.Select(l => new Row(
         l.Id, l.Type, l.OrganisationId, l.Title, l.Description, l.Quantity, l.Unit, l.Frequency, l.Latitude, l.Longitude, l.CommuneName,
-        l.Organisation!.HazardousAuthorised, l.CategoryCode, l.WasteCode, l.AvailableFrom, l.AvailableUntil));
+        l.Organisation!.HazardousAuthorised, l.CategoryCode, l.WasteCode, l.AvailableFrom, l.AvailableUntil, l.TerritoryId, l.OpenToNeighbours));
+
+    private static Entry ToEntry(Row r) => new(ToMatchListing(r), r.TerritoryId, r.OpenToNeighbours);
 
     // The engine speaks the CSV contract's words (offer/need, kg, monthly...).
     private static MatchListing ToMatchListing(Row r) => new(
