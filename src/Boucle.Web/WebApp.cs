@@ -12,6 +12,7 @@ using Boucle.Web.Features.Moderation;
 using Boucle.Web.Features.Organisations;
 using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
+using Boucle.Web.Features.Workshops;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
@@ -77,6 +78,7 @@ public static class WebApp
         builder.Services.AddMessaging();
         builder.Services.AddAlerts();
         builder.Services.AddModeration();
+        builder.Services.AddWorkshops();
 
         var app = builder.Build();
 
