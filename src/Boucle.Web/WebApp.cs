@@ -4,6 +4,7 @@ using Boucle.Web.Features.Accounts;
 using Boucle.Web.Features.Alerts;
 using Boucle.Web.Features.Api;
 using Boucle.Web.Features.ApiTokens;
+using Boucle.Web.Features.Deposits;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
@@ -79,6 +80,7 @@ public static class WebApp
         builder.Services.AddAlerts();
         builder.Services.AddModeration();
         builder.Services.AddWorkshops();
+        builder.Services.AddDeposits();
 
         var app = builder.Build();
 

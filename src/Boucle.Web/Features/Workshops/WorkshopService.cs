@@ -39,7 +39,7 @@ public sealed record BoardPair(BoardSide Offer, BoardSide Need, double Score, st
 
 public sealed record WorkshopBoard(IReadOnlyList<CardView> Cards, IReadOnlyList<BoardPair> Pairs);
 
-public sealed class WorkshopService(AppDbContext db, TimeProvider time, ListingChanges changes, WorkshopBoardCache cache, ListingWriter writer)
+public sealed class WorkshopService(AppDbContext db, TimeProvider time, ListingChanges changes, WorkshopBoardCache cache, ListingWriter writer, CategoryCatalogue catalogue)
 {
     /// Cards a person may write in one minute: a phone session types a handful, a script many.
     public const int CardsPerMinute = 20;
@@ -229,6 +229,7 @@ public sealed class WorkshopService(AppDbContext db, TimeProvider time, ListingC
                 Quantity = card.Quantity,
                 Unit = card.Unit,
                 Frequency = card.Frequency,
+                CategoryCode = catalogue.Suggest(card.Text, null)?.Code,
             };
             if ((await writer.ValidateAsync(input, ct)).Count > 0)
             {
