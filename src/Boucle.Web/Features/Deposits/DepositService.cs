@@ -137,7 +137,7 @@ public sealed class DepositService(AppDbContext db, SynergyService synergies, Ca
                 lat, lon, [.. pathways.Select(p => p.Fr).Distinct()], nearby));
         }
 
-        var cells = unmatched.GroupBy(r => (r.Type, Lat: Math.Floor(r.Latitude / CellDegrees), Lon: Math.Floor(r.Longitude / CellDegrees)))
+        var cells = unmatched.GroupBy(r => (r.Type, Lat: CellIndex(r.Latitude), Lon: CellIndex(r.Longitude)))
             .Select(c => new DepositCell(c.Key.Lat * CellDegrees, c.Key.Lon * CellDegrees, (c.Key.Lat + 1) * CellDegrees, (c.Key.Lon + 1) * CellDegrees, c.Key.Type,
                 c.Count(), c.Select(r => r.OrganisationId).Distinct().Count(),
                 c.Where(r => r.AnnualQuantity is not null && r.Unit is QuantityUnit.Kg or QuantityUnit.T).Sum(r => Measure(r.AnnualQuantity!.Value, r.Unit!.Value).PerYear)))
@@ -148,6 +148,9 @@ public sealed class DepositService(AppDbContext db, SynergyService synergies, Ca
             .ThenBy(g => g.Type).ThenBy(g => g.CategoryCode, StringComparer.Ordinal).ToList();
         return new DepositReport(territoryId, territory.Name, thresholdPercent, territory.DefaultRadiusKm, ranked, cells);
     }
+
+    // 0.3 / 0.1 is 2.9999999999999996 in binary floating point: round first, so that a point on a line falls in the cell it starts.
+    private static double CellIndex(double degrees) => Math.Floor(Math.Round(degrees / CellDegrees, 6));
 
     private static List<ValorisationPathway> Pathways(Taxonomy taxonomy, ListingType type, string category)
     {

@@ -19,19 +19,15 @@ public sealed class JoinModel(AppDbContext db, CurrentActor actor, WorkshopServi
     public IReadOnlyList<CardView> Cards { get; private set; } = [];
     public string? CodeError { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? code, [FromQuery(Name = "code")] string? typed, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string? code, CancellationToken ct)
     {
-        if (code is null && !string.IsNullOrWhiteSpace(typed))
+        // The code form sends ?code=...: to the session's own address, the one to share.
+        if (RouteData.Values["code"] is null)
         {
-            return Redirect($"/atelier/{WorkshopService.NormaliseCode(typed)}");
+            return string.IsNullOrWhiteSpace(code) ? Page() : Redirect($"/atelier/{WorkshopService.NormaliseCode(code)}");
         }
 
-        if (code is null)
-        {
-            return Page();
-        }
-
-        if (!await LoadAsync(code, ct))
+        if (!await LoadAsync(code ?? "", ct))
         {
             return Page();
         }
