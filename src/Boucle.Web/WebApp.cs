@@ -4,6 +4,7 @@ using Boucle.Web.Features.Accounts;
 using Boucle.Web.Features.Alerts;
 using Boucle.Web.Features.Api;
 using Boucle.Web.Features.ApiTokens;
+using Boucle.Web.Features.Deposits;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
@@ -15,6 +16,7 @@ using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
 using Boucle.Web.Features.Territories;
 using Boucle.Web.Features.Workspace;
+using Boucle.Web.Features.Workshops;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
@@ -83,6 +85,8 @@ public static class WebApp
         builder.Services.AddLoop();
         builder.Services.AddWorkspace();
         builder.Services.AddTerritories();
+        builder.Services.AddWorkshops();
+        builder.Services.AddDeposits();
 
         var app = builder.Build();
 
