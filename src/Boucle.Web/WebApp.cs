@@ -6,6 +6,7 @@ using Boucle.Web.Features.Api;
 using Boucle.Web.Features.ApiTokens;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
+using Boucle.Web.Features.Impact;
 using Boucle.Web.Features.Listings;
 using Boucle.Web.Features.Messaging;
 using Boucle.Web.Features.Moderation;
@@ -77,6 +78,7 @@ public static class WebApp
         builder.Services.AddMessaging();
         builder.Services.AddAlerts();
         builder.Services.AddModeration();
+        builder.Services.AddImpact();
 
         var app = builder.Build();
 
@@ -114,12 +116,14 @@ public static class WebApp
         app.MapPhotos();
         app.MapCulture();
         app.MapAlerts();
+        app.MapImpactExports();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
         api.MapListingsWriteApi();
         api.MapOrganisationsApi();
         api.MapSynergiesApi();
         api.MapReferenceApi();
+        api.MapImpactApi();
 
         await app.RunAsync();
         return 0;
