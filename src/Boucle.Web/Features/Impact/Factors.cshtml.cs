@@ -61,8 +61,15 @@ public sealed class FactorsModel(AppDbContext db, ImpactService impact, CurrentA
         var info = await actor.GetAsync(ct);
         db.Set<ImpactFactor>().Add(new ImpactFactor
         {
-            Key = current!.Key, Label = current.Label, Unit = current.Unit, Value = value!.Value, Source = Source!.Trim(), Version = current.Version + 1,
-            ValidFrom = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), CreatedAt = time.GetUtcNow().UtcDateTime, CreatedByUserId = info.UserId,
+            Key = current!.Key,
+            Label = current.Label,
+            Unit = current.Unit,
+            Value = value!.Value,
+            Source = Source!.Trim(),
+            Version = current.Version + 1,
+            ValidFrom = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            CreatedByUserId = info.UserId,
         });
         await db.SaveChangesAsync(ct);
         Flash = $"Version {current.Version + 1} du facteur « {current.Label} » enregistrée ; elle s'applique aux échanges comptés à partir de maintenant.";
@@ -108,8 +115,14 @@ public sealed class FactorsModel(AppDbContext db, ImpactService impact, CurrentA
         var info = await actor.GetAsync(ct);
         db.Set<DensityFactor>().Add(new DensityFactor
         {
-            CategoryCode = CategoryCode!, Unit = Unit!.Value, TonnesPerUnit = value!.Value, Source = Source!.Trim(), Version = version + 1,
-            ValidFrom = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), CreatedAt = time.GetUtcNow().UtcDateTime, CreatedByUserId = info.UserId,
+            CategoryCode = CategoryCode!,
+            Unit = Unit!.Value,
+            TonnesPerUnit = value!.Value,
+            Source = Source!.Trim(),
+            Version = version + 1,
+            ValidFrom = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            CreatedByUserId = info.UserId,
         });
         await db.SaveChangesAsync(ct);
         Flash = $"Version {version + 1} de la densité « {CategoryCode} » enregistrée.";

@@ -139,7 +139,10 @@ public static class ImpactCalculator
             return impact;
         }
 
-        var isProduct = ProductRoots.Contains((x.CategoryCode ?? "").Split('.')[0]) && string.IsNullOrEmpty(x.WasteCode);
+        // Compost and digestate are outputs of a treatment whose input was already counted as diverted: counting them
+        // again would count the same tonnes twice, waste code or not.
+        var root = (x.CategoryCode ?? "").Split('.')[0];
+        var isProduct = root == "soil" || (ProductRoots.Contains(root) && string.IsNullOrEmpty(x.WasteCode));
         var hazardous = IsHazardous(x.CategoryCode, x.WasteCode);
 
         // 2. Induced by treatment.
@@ -206,7 +209,7 @@ public static class ImpactCalculator
         }
         else
         {
-            text.AppendLine("Détourné de l'élimination : non (produit ou service, pas un déchet) ; pas de CO2e d'élimination évitée.");
+            text.AppendLine("Détourné de l'élimination : non (produit, service, ou compost et digestat déjà comptés à l'entrée du traitement) ; pas de CO2e d'élimination évitée.");
         }
 
         // 5. Avoided: virgin material, for reuse and recycling.

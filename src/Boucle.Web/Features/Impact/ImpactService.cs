@@ -109,8 +109,14 @@ public sealed class ImpactService(AppDbContext db, TimeProvider time, ILogger<Im
 
                 db.Set<ImpactFactor>().Add(new ImpactFactor
                 {
-                    Key = row["key"].ToString(), Label = row["label_fr"].ToString(), Value = Math.Round(value, 5), Unit = unit,
-                    Source = source.Length > 1000 ? source[..1000] : source, Version = 1, ValidFrom = SeedValidFrom, CreatedAt = now,
+                    Key = row["key"].ToString(),
+                    Label = row["label_fr"].ToString(),
+                    Value = Math.Round(value, 5),
+                    Unit = unit,
+                    Source = source.Length > 1000 ? source[..1000] : source,
+                    Version = 1,
+                    ValidFrom = SeedValidFrom,
+                    CreatedAt = now,
                 });
             }
 
@@ -124,8 +130,13 @@ public sealed class ImpactService(AppDbContext db, TimeProvider time, ILogger<Im
             {
                 db.Set<DensityFactor>().Add(new DensityFactor
                 {
-                    CategoryCode = row["category_code"].ToString(), Unit = Enum.Parse<QuantityUnit>(row["unit"].ToString()),
-                    TonnesPerUnit = row["tonnes_per_unit"].Parse<double>(), Source = row["source"].ToString(), Version = 1, ValidFrom = SeedValidFrom, CreatedAt = now,
+                    CategoryCode = row["category_code"].ToString(),
+                    Unit = Enum.Parse<QuantityUnit>(row["unit"].ToString()),
+                    TonnesPerUnit = row["tonnes_per_unit"].Parse<double>(),
+                    Source = row["source"].ToString(),
+                    Version = 1,
+                    ValidFrom = SeedValidFrom,
+                    CreatedAt = now,
                 });
             }
 
