@@ -7,6 +7,7 @@ using Boucle.Web.Features.ApiTokens;
 using Boucle.Web.Features.Deposits;
 using Boucle.Web.Features.Email;
 using Boucle.Web.Features.Health;
+using Boucle.Web.Features.Impact;
 using Boucle.Web.Features.Listings;
 using Boucle.Web.Features.Loop;
 using Boucle.Web.Features.Messaging;
@@ -87,6 +88,7 @@ public static class WebApp
         builder.Services.AddTerritories();
         builder.Services.AddWorkshops();
         builder.Services.AddDeposits();
+        builder.Services.AddImpact();
 
         var app = builder.Build();
 
@@ -126,6 +128,7 @@ public static class WebApp
         app.MapAlerts();
         app.MapLoopExports();
         app.MapWorkspace();
+        app.MapImpactExports();
         var api = app.MapGroup("/api/v1").WithTags("v1");
         api.MapListingsApi();
         api.MapListingsWriteApi();
@@ -133,6 +136,7 @@ public static class WebApp
         api.MapSynergiesApi();
         api.MapReferenceApi();
         api.MapLoopApi();
+        api.MapImpactApi();
 
         await app.RunAsync();
         return 0;

@@ -60,6 +60,10 @@ public sealed class DatabaseInitialiser(IServiceProvider services, IOptions<Bouc
             await scope.ServiceProvider.GetRequiredService<Features.Loop.LoopDemoSeed>().SeedAsync(cancellationToken);
         }
 
+        // Factors, densities, and the impact of every counted exchange (the demo's included).
+        await scope.ServiceProvider.GetRequiredService<Features.Impact.ImpactService>().SeedFactorsAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<Features.Impact.ImpactService>().EnsureComputedAsync(cancellationToken);
+
         logger.LogInformation("Base de données prête ({Provider}).", db.IsPostgres ? "PostgreSQL" : "SQLite");
     }
 

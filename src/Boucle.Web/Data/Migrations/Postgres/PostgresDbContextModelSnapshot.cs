@@ -457,6 +457,156 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.ToTable("Exchanges");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Impact.DensityFactor", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<double>("TonnesPerUnit")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryCode", "Unit", "Version")
+                        .IsUnique();
+
+                    b.ToTable("DensityFactor");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Impact.ExchangeImpact", b =>
+                {
+                    b.Property<int>("ExchangeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Arithmetic")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<double>("Co2eAvoidedDisposalKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Co2eAvoidedVirginKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Co2eTransportKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Co2eTreatmentKg")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("EurDisposalAvoided")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("EurPurchasesAvoided")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("FactorIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<double>("HazardousReusedTonnes")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Tonnes")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("TonnesDiverted")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("VirginMaterialTonnes")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("ExchangeId");
+
+                    b.ToTable("ExchangeImpact");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Impact.ImpactFactor", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Version")
+                        .IsUnique();
+
+                    b.ToTable("ImpactFactor");
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Listings.Category", b =>
                 {
                     b.Property<string>("Code")
@@ -2113,6 +2263,15 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("TakerOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Impact.ExchangeImpact", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Exchanges.Exchange", null)
+                        .WithMany()
+                        .HasForeignKey("ExchangeId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

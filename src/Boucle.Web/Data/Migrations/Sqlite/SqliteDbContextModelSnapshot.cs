@@ -442,6 +442,152 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.ToTable("Exchanges");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Impact.DensityFactor", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("TonnesPerUnit")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryCode", "Unit", "Version")
+                        .IsUnique();
+
+                    b.ToTable("DensityFactor");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Impact.ExchangeImpact", b =>
+                {
+                    b.Property<int>("ExchangeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Arithmetic")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Co2eAvoidedDisposalKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Co2eAvoidedVirginKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Co2eTransportKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Co2eTreatmentKg")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("EurDisposalAvoided")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("EurPurchasesAvoided")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("FactorIds")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("HazardousReusedTonnes")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Tonnes")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("TonnesDiverted")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("VirginMaterialTonnes")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("ExchangeId");
+
+                    b.ToTable("ExchangeImpact");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Impact.ImpactFactor", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "Version")
+                        .IsUnique();
+
+                    b.ToTable("ImpactFactor");
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Listings.Category", b =>
                 {
                     b.Property<string>("Code")
@@ -2030,6 +2176,15 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("TakerOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Impact.ExchangeImpact", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Exchanges.Exchange", null)
+                        .WithMany()
+                        .HasForeignKey("ExchangeId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
