@@ -5,6 +5,7 @@ using Boucle.Web.Features.Alerts;
 using Boucle.Web.Features.Api;
 using Boucle.Web.Features.ApiTokens;
 using Boucle.Web.Features.Email;
+using Boucle.Web.Features.Exchanges;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Listings;
 using Boucle.Web.Features.Messaging;
@@ -73,6 +74,7 @@ public static class WebApp
         builder.Services.AddListings();
         builder.Services.AddOrganisations();
         builder.Services.AddSynergies();
+        builder.Services.AddExchanges();
         builder.Services.AddApiTokens();
         builder.Services.AddMessaging();
         builder.Services.AddAlerts();
