@@ -6,6 +6,7 @@ using Boucle.Web.Features.Api;
 using Boucle.Web.Features.ApiTokens;
 using Boucle.Web.Features.Deposits;
 using Boucle.Web.Features.Email;
+using Boucle.Web.Features.Exchanges;
 using Boucle.Web.Features.Health;
 using Boucle.Web.Features.Impact;
 using Boucle.Web.Features.Listings;
@@ -79,6 +80,7 @@ public static class WebApp
         builder.Services.AddListings();
         builder.Services.AddOrganisations();
         builder.Services.AddSynergies();
+        builder.Services.AddExchanges();
         builder.Services.AddApiTokens();
         builder.Services.AddMessaging();
         builder.Services.AddAlerts();

@@ -217,6 +217,12 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
             await db.SaveChangesAsync(ct);
         }
 
+        var synergiesFile = Path.Combine(Folder, "synergies.csv");
+        if (File.Exists(synergiesFile))
+        {
+            await DemoSynergies.SeedAsync(db, synergiesFile, territory.Id, facilitator.Id, organisations, listingsByKey, now, ReadRows, ct);
+        }
+
         await transaction.CommitAsync(ct);
         logger.LogInformation("Territoire de démonstration créé : {Organisations} structures, {Listings} annonces.", organisations.Count, listingsByKey.Count);
     }

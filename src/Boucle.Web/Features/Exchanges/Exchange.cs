@@ -58,6 +58,10 @@ public sealed class Exchange
     public DateTime? GiverConfirmedAt { get; set; }
     public DateTime? TakerConfirmedAt { get; set; }
 
+    /// Set when the party that had not recorded the exchange says it did not happen this way; cleared by a confirmation.
+    public DateTime? ContestedAt { get; set; }
+    public string? ContestReason { get; set; }
+
     /// Corrections are new versions: the corrected row stays, with <see cref="SupersededById"/> set.
     public int Version { get; set; } = 1;
 

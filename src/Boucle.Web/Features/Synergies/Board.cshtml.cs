@@ -11,7 +11,7 @@ namespace Boucle.Web.Features.Synergies;
 
 /// The facilitators' view of every candidate pair of their territory.
 [Authorize]
-public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyService synergies, TimeProvider time) : PageModel
+public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyService synergies, SynergyFunnel funnel, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Categorie { get; set; }
     [BindProperty(SupportsGet = true)] public int Distance { get; set; } = 50;
@@ -73,8 +73,16 @@ public sealed class BoardModel(AppDbContext db, CurrentActor actor, SynergyServi
                 DecidedByUserId = (await actor.GetAsync(ct)).UserId!,
                 DecidedAt = time.GetUtcNow().UtcDateTime,
             });
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
-            Flash = decision == DecisionStatus.Accepted ? "Synergie acceptée." : "Paire écartée : elle ne sera plus proposée.";
+            if (decision == DecisionStatus.Accepted)
+            {
+                // An accepted pair becomes a synergy to follow, at the suggested stage.
+                await funnel.ForPairAsync(offerId, needId, "board", (await actor.GetAsync(ct)).UserId!, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+            Flash = decision == DecisionStatus.Accepted ? "Synergie acceptée. Elle est à suivre dans le suivi des synergies." : "Paire écartée : elle ne sera plus proposée.";
         }
         else
         {

@@ -12,6 +12,7 @@ public static class SynergyServices
         services.AddSingleton<ListingChanges>();
         services.AddSingleton<SynergyService>();
         services.AddScoped<SynergyDigest>();
+        services.AddScoped<SynergyFunnel>();
         return services;
     }
 

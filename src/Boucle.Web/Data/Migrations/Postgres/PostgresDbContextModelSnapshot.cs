@@ -348,6 +348,13 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ContestReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("ContestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1712,6 +1719,82 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.ToTable("CustomPathway");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.Synergy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AbandonReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("CategoryCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Flow")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("GiverOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("NeedListingId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OfferListingId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("StageSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TakerOrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GiverOrganisationId");
+
+                    b.HasIndex("NeedListingId");
+
+                    b.HasIndex("OfferListingId");
+
+                    b.HasIndex("TakerOrganisationId");
+
+                    b.HasIndex("TerritoryId", "Stage");
+
+                    b.ToTable("Synergy");
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
                 {
                     b.Property<int>("Id")
@@ -1762,6 +1845,45 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasIndex("TerritoryId", "Status");
 
                     b.ToTable("SynergyDecision");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyStep", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("FromStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("SynergyId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ToStage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SynergyId", "At");
+
+                    b.ToTable("SynergyStep");
                 });
 
             modelBuilder.Entity("Boucle.Web.Features.Territories.Territory", b =>
@@ -2259,6 +2381,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .HasForeignKey("OfferListingId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Boucle.Web.Features.Synergies.Synergy", null)
+                        .WithMany()
+                        .HasForeignKey("SynergyId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
                         .WithMany()
                         .HasForeignKey("TakerOrganisationId")
@@ -2576,6 +2703,31 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.Synergy", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("GiverOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("NeedListingId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("OfferListingId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("TakerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
                 {
                     b.HasOne("Boucle.Web.Features.Listings.Listing", null)
@@ -2587,6 +2739,15 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.HasOne("Boucle.Web.Features.Listings.Listing", null)
                         .WithMany()
                         .HasForeignKey("OfferListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyStep", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Synergies.Synergy", null)
+                        .WithMany()
+                        .HasForeignKey("SynergyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -333,6 +333,13 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContestReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ContestedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1643,6 +1650,80 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.ToTable("CustomPathway");
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.Synergy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AbandonReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CategoryCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Flow")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GiverOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("NeedListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OfferListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StageSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TakerOrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TerritoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GiverOrganisationId");
+
+                    b.HasIndex("NeedListingId");
+
+                    b.HasIndex("OfferListingId");
+
+                    b.HasIndex("TakerOrganisationId");
+
+                    b.HasIndex("TerritoryId", "Stage");
+
+                    b.ToTable("Synergy");
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
                 {
                     b.Property<int>("Id")
@@ -1691,6 +1772,43 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasIndex("TerritoryId", "Status");
 
                     b.ToTable("SynergyDecision");
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyStep", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromStage")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SynergyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ToStage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SynergyId", "At");
+
+                    b.ToTable("SynergyStep");
                 });
 
             modelBuilder.Entity("Boucle.Web.Features.Territories.Territory", b =>
@@ -2172,6 +2290,11 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .HasForeignKey("OfferListingId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("Boucle.Web.Features.Synergies.Synergy", null)
+                        .WithMany()
+                        .HasForeignKey("SynergyId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
                         .WithMany()
                         .HasForeignKey("TakerOrganisationId")
@@ -2489,6 +2612,31 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.Synergy", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("GiverOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("NeedListingId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Listings.Listing", null)
+                        .WithMany()
+                        .HasForeignKey("OfferListingId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Boucle.Web.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("TakerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyDecision", b =>
                 {
                     b.HasOne("Boucle.Web.Features.Listings.Listing", null)
@@ -2500,6 +2648,15 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasOne("Boucle.Web.Features.Listings.Listing", null)
                         .WithMany()
                         .HasForeignKey("OfferListingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Boucle.Web.Features.Synergies.SynergyStep", b =>
+                {
+                    b.HasOne("Boucle.Web.Features.Synergies.Synergy", null)
+                        .WithMany()
+                        .HasForeignKey("SynergyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
