@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Boucle.Web.Features.Backup;
 using Boucle.Web.Features.Matching;
 
 namespace Boucle.Web;
@@ -7,7 +8,7 @@ namespace Boucle.Web;
 /// arguments as host settings, which is how WebApplicationFactory drives it in tests.
 public static class BoucleCli
 {
-    private static readonly string[] Verbs = ["serve", "match", "-h", "--help", "-?", "--version"];
+    private static readonly string[] Verbs = ["serve", "match", "backup", "restore", "-h", "--help", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -19,6 +20,8 @@ public static class BoucleCli
         var root = new RootCommand("Boucle : la plateforme des ressources du territoire.");
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MatchCommand.Create());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
         return await root.Parse(args).InvokeAsync();
     }
 
