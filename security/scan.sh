@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Security scan of a local Boucle on loopback (see security/README.md): sqlmap on every query parameter of
+# Security scan of a local Boucle on loopback (see README.md, "Proof"): sqlmap on every query parameter of
 # the API's GET endpoints (read from the OpenAPI document), on the search page, on the authenticated
 # saved-search form and on the API's JSON body; then wapiti on the whole site, anonymous and signed in.
 # Writes its report to artifacts/security/ (or --report DIR) and fails on any finding of medium
@@ -64,16 +64,19 @@ PY
 
 # ---- sqlmap: one target per URL; every parameter of each is tested.
 targets="$data/targets.txt"
-curl -sf "$base/openapi/v1.json" | python3 -c '
+curl -sf "$base/openapi/v1.json" >"$data/openapi.json"
+python3 - "$data/openapi.json" >"$targets" <<'PY'
 import json, sys
-doc = json.load(sys.stdin)
+doc = json.load(open(sys.argv[1]))
 samples = {"q": "bois", "type": "offer", "near": "44.85,0.48", "radius_km": "10", "page": "1", "page_size": "5", "sort": "recent"}
 for path, ops in sorted(doc["paths"].items()):
     op = ops.get("get")
-    if not op or "{" in path: continue
+    if not op or "{" in path:
+        continue
     params = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
-    print(path + ("?" + "&".join(f"{p}={samples.get(p, 'x')}" for p in params) if params else ""))
-' >"$targets"
+    query = "&".join(p + "=" + samples.get(p, "x") for p in params)
+    print(path + ("?" + query if query else ""))
+PY
 echo "/annonces?q=bois&type=Offer&category=bois" >>"$targets"
 sqlmap_common=(--batch --level=1 --risk=1 --threads=4 --time-sec=2 --disable-coloring --output-dir="$report/sqlmap" -v 1)
 findings=0

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -57,16 +58,27 @@ public static partial class ProofSupport
     }
 
     /// One hash per table: cheap to compare before and after a batch of requests.
-    public static async Task<SortedDictionary<string, string>> ChecksumsAsync(AppDbContext db)
+    public static async Task<SortedDictionary<string, string>> ChecksumsAsync(AppDbContext db) => await ChecksumsAsync(db, []);
+
+    /// The tables in countOnly are compared by their number of rows only: bookkeeping updates them
+    /// outside any request's content (the e-mail sender marks messages sent; a token records its last use).
+    public static async Task<SortedDictionary<string, string>> ChecksumsAsync(AppDbContext db, IReadOnlyCollection<string> countOnly)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (table, rows) in await RowsAsync(db))
         {
-            result[table] = $"{rows.Count} rows, {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows))))[..16]}";
+            result[table] = countOnly.Contains(table)
+                ? $"{rows.Count} rows"
+                : $"{rows.Count} rows, {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows))))[..16]}";
         }
 
         return result;
     }
+
+    /// The tables whose content differs, for an assertion message.
+    public static string Differences(SortedDictionary<string, string> before, SortedDictionary<string, string> after) =>
+        string.Join(", ", before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
+            .Select(k => $"{k}: {before.GetValueOrDefault(k)} -> {after.GetValueOrDefault(k)}"));
 
     public static async Task<string> TokenForAsync(BoucleApp app, string email)
     {
@@ -89,6 +101,37 @@ public static partial class ProofSupport
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// Runs `boucle ARGS` as its own process, waits until it writes, waits `delay` more, then kills the
+    /// whole process tree. Returns whether it was still running when killed.
+    public static async Task<bool> KillMidwayAsync(string[] args, Func<Task<bool>> writing, TimeSpan delay)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Boucle.Web.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!process.HasExited && !await writing() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(2);
+        }
+
+        await Task.Delay(delay);
+        var running = !process.HasExited;
+        if (running)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        return running;
+    }
 
     [GeneratedRegex("bcl_[0-9a-f]{48}")]
     private static partial Regex TokenRegex();
