@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Boucle.Web.Features.Backup;
 using Boucle.Web.Features.Matching;
 using Boucle.Web.Features.Workspace;
 
@@ -8,7 +9,7 @@ namespace Boucle.Web;
 /// arguments as host settings, which is how WebApplicationFactory drives it in tests.
 public static class BoucleCli
 {
-    private static readonly string[] Verbs = ["serve", "match", "import", "-h", "--help", "-?", "--version"];
+    private static readonly string[] Verbs = ["serve", "match", "import", "backup", "restore", "-h", "--help", "-?", "--version"];
 
     /// Output and error default to the console; tests pass their own writers.
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
@@ -22,6 +23,8 @@ public static class BoucleCli
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
         var configuration = new InvocationConfiguration();
         if (output is not null)
         {

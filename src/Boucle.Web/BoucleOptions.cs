@@ -21,6 +21,9 @@ public sealed class BoucleOptions
     /// Sign-in, sign-up and password-reset posts allowed per client address and minute.
     public int AccountFormsPerMinute { get; set; } = 10;
 
+    /// API requests allowed per client address and 10 seconds (twice as many in a burst).
+    public int ApiRequestsPer10Seconds { get; set; } = 300;
+
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(Database);
 
     public string FullDataDir => Path.GetFullPath(DataDir);

@@ -64,6 +64,7 @@ public static class WebApp
                 m.SetNonPropertyUnknownValueIsInvalidAccessor(() => "Valeur non valide.");
                 m.SetNonPropertyValueMustBeANumberAccessor(() => "Saisissez un nombre.");
                 m.SetMissingRequestBodyRequiredValueAccessor(() => "Le formulaire est vide.");
+                o.ModelBinderProviders.Insert(0, new Features.Shared.CheckboxBinderProvider());
             });
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {

@@ -22,10 +22,12 @@ public static class RateLimits
 
             if (path.StartsWithSegments("/api/v1"))
             {
+                // Configurable so that a load test from one address can measure the API itself.
+                var per10Seconds = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<BoucleOptions>>().Value.ApiRequestsPer10Seconds;
                 return RateLimitPartition.GetTokenBucketLimiter("api:" + ip, _ => new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = 600,
-                    TokensPerPeriod = 300,
+                    TokenLimit = per10Seconds * 2,
+                    TokensPerPeriod = per10Seconds,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(10),
                     QueueLimit = 0,
                 });
