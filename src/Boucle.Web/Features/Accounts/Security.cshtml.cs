@@ -43,7 +43,9 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
 
         if (!TwoFactorEnabled)
         {
+            // A new key changes the security stamp: this session is renewed, others end.
             await users.ResetAuthenticatorKeyAsync(user);
+            await signIn.RefreshSignInAsync(user);
             await ShowKeyAsync(user);
         }
 
