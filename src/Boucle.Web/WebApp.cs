@@ -14,6 +14,7 @@ using Boucle.Web.Features.Loop;
 using Boucle.Web.Features.Messaging;
 using Boucle.Web.Features.Moderation;
 using Boucle.Web.Features.Organisations;
+using Boucle.Web.Features.Privacy;
 using Boucle.Web.Features.Reference;
 using Boucle.Web.Features.Synergies;
 using Boucle.Web.Features.Territories;
@@ -76,7 +77,8 @@ public static class WebApp
         builder.Services.AddRateLimits();
         builder.Services.AddBoucleDatabase();
         builder.Services.AddReferenceData();
-        builder.Services.AddAccounts();
+        builder.Services.AddAccounts(builder.Configuration);
+        builder.Services.AddPrivacy(builder.Configuration);
         builder.Services.AddEmail();
         builder.Services.AddListings();
         builder.Services.AddOrganisations();
@@ -116,9 +118,10 @@ public static class WebApp
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         app.UseRouting();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseTwoFactorRequirement();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -474,6 +474,7 @@ public abstract partial class ModerationTests<TApp>(TApp app) : IClassFixture<TA
             }
 
             var facilitator = NewUser($"animation-{suffix}@vallee.example.org", "Animateur de la vallée");
+            DemoSeeder.UseDemoAuthenticator(db, facilitator);
             var owner = NewUser($"owner-{suffix}@vallee.example.org", "Gérante de la vallée");
             await db.SaveChangesAsync();
             db.TerritoryFacilitators.Add(new TerritoryFacilitator { TerritoryId = territory.Id, UserId = facilitator.Id, Since = now });

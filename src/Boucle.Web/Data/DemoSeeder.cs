@@ -81,7 +81,11 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
         }
 
         var facilitator = NewUser(FacilitatorEmail, "Camille Animatrice");
-        NewUser(AdministratorEmail, "Admin Boucle", admin: true);
+        var administrator = NewUser(AdministratorEmail, "Admin Boucle", admin: true);
+        // Facilitators and administrators must use an authenticator app: the demo ones share a public key.
+        UseDemoAuthenticator(db, facilitator);
+        UseDemoAuthenticator(db, administrator);
+
         await db.SaveChangesAsync(ct);
         db.TerritoryFacilitators.Add(new TerritoryFacilitator { TerritoryId = territory.Id, UserId = facilitator.Id, Since = now });
 
@@ -245,6 +249,14 @@ public sealed class DemoSeeder(AppDbContext db, ReferenceData reference, Listing
         }
 
         return rows;
+    }
+
+    /// Turns on two-factor sign-in with the public demo key (<see cref="DemoAuthenticator"/>), for
+    /// seeded and test facilitators and administrators.
+    public static void UseDemoAuthenticator(AppDbContext db, AppUser user)
+    {
+        user.TwoFactorEnabled = true;
+        db.UserTokens.Add(new IdentityUserToken<string> { UserId = user.Id, LoginProvider = "[AspNetUserStore]", Name = "AuthenticatorKey", Value = DemoAuthenticator.Key });
     }
 
     /// An account whose address is already confirmed, for seeded and test people.

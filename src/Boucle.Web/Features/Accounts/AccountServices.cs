@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Organisations;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,8 +9,11 @@ namespace Boucle.Web.Features.Accounts;
 
 public static class AccountServices
 {
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<SecurityOptions>(configuration.GetSection("Boucle:Security"));
+        var security = configuration.GetSection("Boucle:Security").Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddSingleton(new CommonPasswords());
         services.AddIdentity<AppUser, IdentityRole>(o =>
             {
                 // NIST 800-63B: length over composition rules.
@@ -26,7 +30,12 @@ public static class AccountServices
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders()
-            .AddErrorDescriber<FrenchIdentityErrorDescriber>();
+            .AddErrorDescriber<FrenchIdentityErrorDescriber>()
+            .AddPasswordValidator<CommonPasswordValidator>();
+
+        // A password change, a reset or a new second factor changes the security stamp: every other
+        // session of the person is signed out at its next check.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(security.StampCheckSeconds));
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -37,8 +46,29 @@ public static class AccountServices
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // Ends after inactivity (sliding), and at the latest AbsoluteHours after sign-in.
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(security.IdleMinutes);
             o.SlidingExpiration = true;
+            var validateStamp = o.Events.OnValidatePrincipal;
+            o.Events.OnSigningIn = ctx =>
+            {
+                ctx.Properties.Items.TryAdd(StartedKey, ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O"));
+                return Task.CompletedTask;
+            };
+            o.Events.OnValidatePrincipal = async ctx =>
+            {
+                var now = ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+                if (ctx.Properties.Items.TryGetValue(StartedKey, out var started)
+                    && DateTimeOffset.TryParse(started, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var since)
+                    && now - since > TimeSpan.FromHours(security.AbsoluteHours))
+                {
+                    ctx.RejectPrincipal();
+                    await ctx.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+
+                await validateStamp(ctx);
+            };
             // The API never redirects to a sign-in page: it answers 401/403.
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
@@ -47,12 +77,15 @@ public static class AccountServices
         {
             o.Cookie.Name = "boucle.af";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentActor>();
         services.AddAuthorization();
         return services;
     }
+
+    private const string StartedKey = "boucle.started";
 
     private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
     {

@@ -37,6 +37,11 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
             return LocalRedirect(ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/mon-espace");
         }
 
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToPage("/Accounts/LoginTwoFactor", new { ReturnUrl });
+        }
+
         ModelState.AddModelError(string.Empty, result.IsLockedOut
             ? "Trop d'essais : le compte est bloqué pendant 15 minutes."
             : result.IsNotAllowed

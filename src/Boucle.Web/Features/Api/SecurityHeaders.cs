@@ -17,6 +17,18 @@ public static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (context.Request.IsHttps)
+        {
+            // Browsers ignore it over plain HTTP; set here rather than by UseHsts, which skips localhost.
+            headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        }
+
+        if (context.Request.Path.StartsWithSegments("/mon-espace") || context.Request.Path.StartsWithSegments("/connexion"))
+        {
+            // Personal pages (recovery codes, exports) stay out of shared caches and the back-forward cache.
+            headers.CacheControl = "no-store";
+        }
         await next();
     });
 }
