@@ -111,6 +111,47 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "DensityFactor",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TonnesPerUnit = table.Column<double>(type: "REAL", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DensityFactor", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImpactFactor",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImpactFactor", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -300,6 +341,31 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "DepositView",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    ThresholdPercent = table.Column<int>(type: "INTEGER", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DepositView", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DepositView_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Organisations",
                 columns: table => new
                 {
@@ -382,6 +448,78 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkingGroups",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkingGroups", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkingGroups_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Workshop",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Place = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    JoinCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Workshop", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Workshop_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ActorNotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    AuthorUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActorNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ActorNotes_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiToken",
                 columns: table => new
                 {
@@ -411,6 +549,107 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         principalTable: "Organisations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CanteenProfiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sector = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    MealsPerDay = table.Column<int>(type: "INTEGER", nullable: false),
+                    MealsPerYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    Management = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Production = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    MaCantineId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    DiagnosisDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    HasActionPlan = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HasDonationAgreement = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SortsBiowaste = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastDeclaredYear = table.Column<int>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CanteenProfiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CanteenProfiles_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CanteenPurchases",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CanteenOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Supplier = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PriceHt = table.Column<decimal>(type: "TEXT", precision: 14, scale: 2, nullable: false),
+                    Family = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Labels = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Origin = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    ShortCircuit = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Local = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LocalDefinition = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    QuantityKg = table.Column<double>(type: "REAL", nullable: true),
+                    SupplierOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CanteenPurchases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CanteenPurchases_Organisations_CanteenOrganisationId",
+                        column: x => x.CanteenOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CanteenPurchases_Organisations_SupplierOrganisationId",
+                        column: x => x.SupplierOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FarmDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    FromOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Product = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    MassT = table.Column<double>(type: "REAL", nullable: false),
+                    AreaHa = table.Column<double>(type: "REAL", nullable: false),
+                    Crop = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FarmDeliveries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FarmDeliveries_Organisations_FromOrganisationId",
+                        column: x => x.FromOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_FarmDeliveries_Organisations_ToOrganisationId",
+                        column: x => x.ToOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -495,6 +734,37 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         name: "FK_Listings_Territories_TerritoryId",
                         column: x => x.TerritoryId,
                         principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Meetings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeopleMet = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Stakes = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Meetings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Meetings_AspNetUsers_CreatedByUserId",
+                        column: x => x.CreatedByUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Meetings_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -603,6 +873,156 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "StakeTags",
+                columns: table => new
+                {
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Tag = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StakeTags", x => new { x.OrganisationId, x.Tag });
+                    table.ForeignKey(
+                        name: "FK_StakeTags_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TreatmentOutputs",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    InputT = table.Column<double>(type: "REAL", nullable: false),
+                    Product = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OutputT = table.Column<double>(type: "REAL", nullable: false),
+                    Standard = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AnalysisReference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TreatmentOutputs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TreatmentOutputs_Organisations_SiteOrganisationId",
+                        column: x => x.SiteOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WasteMeasurements",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CanteenOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    MealCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    TotalMassKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationTotalKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationEdibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationInedibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationSorted = table.Column<bool>(type: "INTEGER", nullable: true),
+                    UnservedTotalKg = table.Column<double>(type: "REAL", nullable: true),
+                    UnservedEdibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    UnservedInedibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    UnservedSorted = table.Column<bool>(type: "INTEGER", nullable: true),
+                    LeftoversTotalKg = table.Column<double>(type: "REAL", nullable: true),
+                    LeftoversEdibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    LeftoversInedibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    LeftoversSorted = table.Column<bool>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WasteMeasurements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WasteMeasurements_Organisations_CanteenOrganisationId",
+                        column: x => x.CanteenOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkingGroupMembers",
+                columns: table => new
+                {
+                    WorkingGroupId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkingGroupMembers", x => new { x.WorkingGroupId, x.OrganisationId });
+                    table.ForeignKey(
+                        name: "FK_WorkingGroupMembers_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WorkingGroupMembers_WorkingGroups_WorkingGroupId",
+                        column: x => x.WorkingGroupId,
+                        principalTable: "WorkingGroups",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkingGroupSessions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkingGroupId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Decisions = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkingGroupSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkingGroupSessions_WorkingGroups_WorkingGroupId",
+                        column: x => x.WorkingGroupId,
+                        principalTable: "WorkingGroups",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkshopDiscussion",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkshopId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferKey = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    NeedKey = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkshopDiscussion", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkshopDiscussion_Workshop_WorkshopId",
+                        column: x => x.WorkshopId,
+                        principalTable: "Workshop",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AlertDeliveries",
                 columns: table => new
                 {
@@ -666,71 +1086,6 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     table.ForeignKey(
                         name: "FK_Conversations_Organisations_OwnerOrganisationId",
                         column: x => x.OwnerOrganisationId,
-                        principalTable: "Organisations",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Exchanges",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
-                    GiverOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    TakerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: true),
-                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    WasteCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
-                    Quantity = table.Column<double>(type: "REAL", nullable: false),
-                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    QuantityTonnes = table.Column<double>(type: "REAL", nullable: true),
-                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    TransportMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    DistanceKm = table.Column<double>(type: "REAL", nullable: true),
-                    PriceEur = table.Column<double>(type: "REAL", nullable: true),
-                    AvoidedCostEur = table.Column<double>(type: "REAL", nullable: true),
-                    Note = table.Column<string>(type: "TEXT", nullable: true),
-                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    SynergyId = table.Column<int>(type: "INTEGER", nullable: true),
-                    TrackDechetsRef = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    RecordedByUserId = table.Column<string>(type: "TEXT", nullable: true),
-                    RecordedByFacilitator = table.Column<bool>(type: "INTEGER", nullable: false),
-                    GiverConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    TakerConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    OriginalId = table.Column<int>(type: "INTEGER", nullable: true),
-                    SupersededById = table.Column<int>(type: "INTEGER", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Exchanges", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Listings_NeedListingId",
-                        column: x => x.NeedListingId,
-                        principalTable: "Listings",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Listings_OfferListingId",
-                        column: x => x.OfferListingId,
-                        principalTable: "Listings",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Organisations_GiverOrganisationId",
-                        column: x => x.GiverOrganisationId,
-                        principalTable: "Organisations",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Organisations_TakerOrganisationId",
-                        column: x => x.TakerOrganisationId,
                         principalTable: "Organisations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
@@ -855,6 +1210,56 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Synergy",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GiverOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Flow = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AbandonReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    StageSince = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    Origin = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Synergy", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Listings_NeedListingId",
+                        column: x => x.NeedListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Listings_OfferListingId",
+                        column: x => x.OfferListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Organisations_GiverOrganisationId",
+                        column: x => x.GiverOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Organisations_TakerOrganisationId",
+                        column: x => x.TakerOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SynergyDecision",
                 columns: table => new
                 {
@@ -883,6 +1288,76 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         name: "FK_SynergyDecision_Listings_OfferListingId",
                         column: x => x.OfferListingId,
                         principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkshopCard",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkshopId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    Quantity = table.Column<double>(type: "REAL", nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DraftListingId = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkshopCard", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkshopCard_Listings_DraftListingId",
+                        column: x => x.DraftListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_WorkshopCard_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WorkshopCard_Workshop_WorkshopId",
+                        column: x => x.WorkshopId,
+                        principalTable: "Workshop",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FollowUps",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MeetingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    OwnerUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Done = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DoneAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FollowUps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FollowUps_AspNetUsers_OwnerUserId",
+                        column: x => x.OwnerUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_FollowUps_Meetings_MeetingId",
+                        column: x => x.MeetingId,
+                        principalTable: "Meetings",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -923,6 +1398,103 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Exchanges",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GiverOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    WasteCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Quantity = table.Column<double>(type: "REAL", nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    QuantityTonnes = table.Column<double>(type: "REAL", nullable: true),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    TransportMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistanceKm = table.Column<double>(type: "REAL", nullable: true),
+                    PriceEur = table.Column<double>(type: "REAL", nullable: true),
+                    AvoidedCostEur = table.Column<double>(type: "REAL", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    SynergyId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TrackDechetsRef = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RecordedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordedByFacilitator = table.Column<bool>(type: "INTEGER", nullable: false),
+                    GiverConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TakerConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ContestedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ContestReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    OriginalId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SupersededById = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Exchanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Listings_NeedListingId",
+                        column: x => x.NeedListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Listings_OfferListingId",
+                        column: x => x.OfferListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Organisations_GiverOrganisationId",
+                        column: x => x.GiverOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Organisations_TakerOrganisationId",
+                        column: x => x.TakerOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Synergy_SynergyId",
+                        column: x => x.SynergyId,
+                        principalTable: "Synergy",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SynergyStep",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SynergyId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FromStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ToStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SynergyStep", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SynergyStep_Synergy_SynergyId",
+                        column: x => x.SynergyId,
+                        principalTable: "Synergy",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MessageNotifications",
                 columns: table => new
                 {
@@ -945,6 +1517,83 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "BiowasteTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    FromOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    MassKg = table.Column<double>(type: "REAL", nullable: false),
+                    Weighed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Stream = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Carrier = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    TransportMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistanceKm = table.Column<double>(type: "REAL", nullable: true),
+                    ExchangeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BiowasteTransfers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BiowasteTransfers_Exchanges_ExchangeId",
+                        column: x => x.ExchangeId,
+                        principalTable: "Exchanges",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_BiowasteTransfers_Organisations_FromOrganisationId",
+                        column: x => x.FromOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_BiowasteTransfers_Organisations_ToOrganisationId",
+                        column: x => x.ToOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExchangeImpact",
+                columns: table => new
+                {
+                    ExchangeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FactorIds = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Tonnes = table.Column<double>(type: "REAL", nullable: true),
+                    TonnesDiverted = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eTreatmentKg = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eTransportKg = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eAvoidedVirginKg = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eAvoidedDisposalKg = table.Column<double>(type: "REAL", nullable: false),
+                    EurDisposalAvoided = table.Column<double>(type: "REAL", nullable: false),
+                    EurPurchasesAvoided = table.Column<double>(type: "REAL", nullable: false),
+                    VirginMaterialTonnes = table.Column<double>(type: "REAL", nullable: false),
+                    HazardousReusedTonnes = table.Column<double>(type: "REAL", nullable: false),
+                    Arithmetic = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExchangeImpact", x => x.ExchangeId);
+                    table.ForeignKey(
+                        name: "FK_ExchangeImpact_Exchanges_ExchangeId",
+                        column: x => x.ExchangeId,
+                        principalTable: "Exchanges",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActorNotes_OrganisationId",
+                table: "ActorNotes",
+                column: "OrganisationId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AlertDeliveries_ListingId",
@@ -1015,6 +1664,42 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 columns: new[] { "TargetType", "TargetId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_ExchangeId",
+                table: "BiowasteTransfers",
+                column: "ExchangeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_FromOrganisationId",
+                table: "BiowasteTransfers",
+                column: "FromOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_TerritoryId_Date",
+                table: "BiowasteTransfers",
+                columns: new[] { "TerritoryId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_ToOrganisationId",
+                table: "BiowasteTransfers",
+                column: "ToOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CanteenProfiles_OrganisationId",
+                table: "CanteenProfiles",
+                column: "OrganisationId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CanteenPurchases_CanteenOrganisationId_Date",
+                table: "CanteenPurchases",
+                columns: new[] { "CanteenOrganisationId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CanteenPurchases_SupplierOrganisationId",
+                table: "CanteenPurchases",
+                column: "SupplierOrganisationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_AskerOrganisationId_LastMessageAt",
                 table: "Conversations",
                 columns: new[] { "AskerOrganisationId", "LastMessageAt" });
@@ -1039,6 +1724,23 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "IX_CustomPathway_FromCategory_ToCategory_Operation",
                 table: "CustomPathway",
                 columns: new[] { "FromCategory", "ToCategory", "Operation" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DensityFactor_CategoryCode_Unit_Version",
+                table: "DensityFactor",
+                columns: new[] { "CategoryCode", "Unit", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DepositView_TerritoryId",
+                table: "DepositView",
+                column: "TerritoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DepositView_TokenHash",
+                table: "DepositView",
+                column: "TokenHash",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1077,9 +1779,35 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 columns: new[] { "TerritoryId", "Date" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_FarmDeliveries_FromOrganisationId_Date",
+                table: "FarmDeliveries",
+                columns: new[] { "FromOrganisationId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmDeliveries_ToOrganisationId",
+                table: "FarmDeliveries",
+                column: "ToOrganisationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Favourites_ListingId",
                 table: "Favourites",
                 column: "ListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FollowUps_MeetingId",
+                table: "FollowUps",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FollowUps_OwnerUserId_Done",
+                table: "FollowUps",
+                columns: new[] { "OwnerUserId", "Done" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImpactFactor_Key_Version",
+                table: "ImpactFactor",
+                columns: new[] { "Key", "Version" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Invitations_OrganisationId",
@@ -1113,6 +1841,11 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 column: "OrganisationId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Listings_PublishedAt_Id",
+                table: "Listings",
+                columns: new[] { "PublishedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Listings_TerritoryId_ExternalKey",
                 table: "Listings",
                 columns: new[] { "TerritoryId", "ExternalKey" },
@@ -1127,6 +1860,21 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "IX_ListingTerms_ListingId",
                 table: "ListingTerms",
                 column: "ListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ListingTerms_Term_Weight_ListingId",
+                table: "ListingTerms",
+                columns: new[] { "Term", "Weight", "ListingId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Meetings_CreatedByUserId",
+                table: "Meetings",
+                column: "CreatedByUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Meetings_OrganisationId_Date",
+                table: "Meetings",
+                columns: new[] { "OrganisationId", "Date" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Memberships_UserId",
@@ -1241,6 +1989,36 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_StakeTags_Tag",
+                table: "StakeTags",
+                column: "Tag");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_GiverOrganisationId",
+                table: "Synergy",
+                column: "GiverOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_NeedListingId",
+                table: "Synergy",
+                column: "NeedListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_OfferListingId",
+                table: "Synergy",
+                column: "OfferListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_TakerOrganisationId",
+                table: "Synergy",
+                column: "TakerOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_TerritoryId_Stage",
+                table: "Synergy",
+                columns: new[] { "TerritoryId", "Stage" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SynergyDecision_NeedListingId",
                 table: "SynergyDecision",
                 column: "NeedListingId");
@@ -1257,6 +2035,11 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 columns: new[] { "TerritoryId", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SynergyStep_SynergyId_At",
+                table: "SynergyStep",
+                columns: new[] { "SynergyId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Territories_Slug",
                 table: "Territories",
                 column: "Slug",
@@ -1266,11 +2049,76 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "IX_TerritoryFacilitators_UserId",
                 table: "TerritoryFacilitators",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TreatmentOutputs_SiteOrganisationId_PeriodStart",
+                table: "TreatmentOutputs",
+                columns: new[] { "SiteOrganisationId", "PeriodStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WasteMeasurements_CanteenOrganisationId_PeriodStart",
+                table: "WasteMeasurements",
+                columns: new[] { "CanteenOrganisationId", "PeriodStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkingGroupMembers_OrganisationId",
+                table: "WorkingGroupMembers",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkingGroups_TerritoryId",
+                table: "WorkingGroups",
+                column: "TerritoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkingGroupSessions_WorkingGroupId",
+                table: "WorkingGroupSessions",
+                column: "WorkingGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Workshop_JoinCode",
+                table: "Workshop",
+                column: "JoinCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Workshop_TerritoryId_Date",
+                table: "Workshop",
+                columns: new[] { "TerritoryId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_CreatedByUserId_CreatedAt",
+                table: "WorkshopCard",
+                columns: new[] { "CreatedByUserId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_DraftListingId",
+                table: "WorkshopCard",
+                column: "DraftListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_OrganisationId",
+                table: "WorkshopCard",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_WorkshopId",
+                table: "WorkshopCard",
+                column: "WorkshopId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopDiscussion_WorkshopId_OfferKey_NeedKey",
+                table: "WorkshopDiscussion",
+                columns: new[] { "WorkshopId", "OfferKey", "NeedKey" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ActorNotes");
+
             migrationBuilder.DropTable(
                 name: "AlertDeliveries");
 
@@ -1296,13 +2144,37 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "BiowasteTransfers");
+
+            migrationBuilder.DropTable(
+                name: "CanteenProfiles");
+
+            migrationBuilder.DropTable(
+                name: "CanteenPurchases");
+
+            migrationBuilder.DropTable(
                 name: "CustomPathway");
 
             migrationBuilder.DropTable(
-                name: "Exchanges");
+                name: "DensityFactor");
+
+            migrationBuilder.DropTable(
+                name: "DepositView");
+
+            migrationBuilder.DropTable(
+                name: "ExchangeImpact");
+
+            migrationBuilder.DropTable(
+                name: "FarmDeliveries");
 
             migrationBuilder.DropTable(
                 name: "Favourites");
+
+            migrationBuilder.DropTable(
+                name: "FollowUps");
+
+            migrationBuilder.DropTable(
+                name: "ImpactFactor");
 
             migrationBuilder.DropTable(
                 name: "Invitations");
@@ -1329,7 +2201,13 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "Reports");
 
             migrationBuilder.DropTable(
+                name: "StakeTags");
+
+            migrationBuilder.DropTable(
                 name: "SynergyDecision");
+
+            migrationBuilder.DropTable(
+                name: "SynergyStep");
 
             migrationBuilder.DropTable(
                 name: "TerritoryCommunes");
@@ -1338,16 +2216,49 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 name: "TerritoryFacilitators");
 
             migrationBuilder.DropTable(
+                name: "TreatmentOutputs");
+
+            migrationBuilder.DropTable(
+                name: "WasteMeasurements");
+
+            migrationBuilder.DropTable(
+                name: "WorkingGroupMembers");
+
+            migrationBuilder.DropTable(
+                name: "WorkingGroupSessions");
+
+            migrationBuilder.DropTable(
+                name: "WorkshopCard");
+
+            migrationBuilder.DropTable(
+                name: "WorkshopDiscussion");
+
+            migrationBuilder.DropTable(
                 name: "SavedSearches");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
+                name: "Exchanges");
+
+            migrationBuilder.DropTable(
+                name: "Meetings");
+
+            migrationBuilder.DropTable(
                 name: "Messages");
 
             migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "WorkingGroups");
+
+            migrationBuilder.DropTable(
+                name: "Workshop");
+
+            migrationBuilder.DropTable(
+                name: "Synergy");
 
             migrationBuilder.DropTable(
                 name: "Conversations");

@@ -116,6 +116,47 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DensityFactor",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CategoryCode = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    TonnesPerUnit = table.Column<double>(type: "double precision", nullable: false),
+                    Source = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DensityFactor", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImpactFactor",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Key = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Label = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Value = table.Column<double>(type: "double precision", nullable: false),
+                    Unit = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Source = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImpactFactor", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -305,6 +346,31 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DepositView",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
+                    Label = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
+                    ThresholdPercent = table.Column<int>(type: "integer", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DepositView", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DepositView_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Organisations",
                 columns: table => new
                 {
@@ -388,6 +454,78 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkingGroups",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Purpose = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkingGroups", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkingGroups_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Workshop",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Place = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    JoinCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Workshop", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Workshop_Territories_TerritoryId",
+                        column: x => x.TerritoryId,
+                        principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ActorNotes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    AuthorUserId = table.Column<string>(type: "text", nullable: false),
+                    AuthorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActorNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ActorNotes_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiToken",
                 columns: table => new
                 {
@@ -417,6 +555,107 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         principalTable: "Organisations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CanteenProfiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    Sector = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    MealsPerDay = table.Column<int>(type: "integer", nullable: false),
+                    MealsPerYear = table.Column<int>(type: "integer", nullable: false),
+                    Management = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Production = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    MaCantineId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    DiagnosisDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    HasActionPlan = table.Column<bool>(type: "boolean", nullable: false),
+                    HasDonationAgreement = table.Column<bool>(type: "boolean", nullable: false),
+                    SortsBiowaste = table.Column<bool>(type: "boolean", nullable: false),
+                    LastDeclaredYear = table.Column<int>(type: "integer", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CanteenProfiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CanteenProfiles_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CanteenPurchases",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CanteenOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Description = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Supplier = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PriceHt = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: false),
+                    Family = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Labels = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Origin = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    ShortCircuit = table.Column<bool>(type: "boolean", nullable: false),
+                    Local = table.Column<bool>(type: "boolean", nullable: false),
+                    LocalDefinition = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    QuantityKg = table.Column<double>(type: "double precision", nullable: true),
+                    SupplierOrganisationId = table.Column<int>(type: "integer", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CanteenPurchases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CanteenPurchases_Organisations_CanteenOrganisationId",
+                        column: x => x.CanteenOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_CanteenPurchases_Organisations_SupplierOrganisationId",
+                        column: x => x.SupplierOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FarmDeliveries",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    FromOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    ToOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    Product = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    MassT = table.Column<double>(type: "double precision", nullable: false),
+                    AreaHa = table.Column<double>(type: "double precision", nullable: false),
+                    Crop = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FarmDeliveries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FarmDeliveries_Organisations_FromOrganisationId",
+                        column: x => x.FromOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_FarmDeliveries_Organisations_ToOrganisationId",
+                        column: x => x.ToOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -502,6 +741,37 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         name: "FK_Listings_Territories_TerritoryId",
                         column: x => x.TerritoryId,
                         principalTable: "Territories",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Meetings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    PeopleMet = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Notes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Stakes = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Meetings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Meetings_AspNetUsers_CreatedByUserId",
+                        column: x => x.CreatedByUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Meetings_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -610,6 +880,156 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "StakeTags",
+                columns: table => new
+                {
+                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    Tag = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StakeTags", x => new { x.OrganisationId, x.Tag });
+                    table.ForeignKey(
+                        name: "FK_StakeTags_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TreatmentOutputs",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "date", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: false),
+                    InputT = table.Column<double>(type: "double precision", nullable: false),
+                    Product = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    OutputT = table.Column<double>(type: "double precision", nullable: false),
+                    Standard = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    AnalysisReference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TreatmentOutputs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TreatmentOutputs_Organisations_SiteOrganisationId",
+                        column: x => x.SiteOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WasteMeasurements",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CanteenOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "date", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: false),
+                    MealCount = table.Column<int>(type: "integer", nullable: false),
+                    TotalMassKg = table.Column<double>(type: "double precision", nullable: true),
+                    PreparationTotalKg = table.Column<double>(type: "double precision", nullable: true),
+                    PreparationEdibleKg = table.Column<double>(type: "double precision", nullable: true),
+                    PreparationInedibleKg = table.Column<double>(type: "double precision", nullable: true),
+                    PreparationSorted = table.Column<bool>(type: "boolean", nullable: true),
+                    UnservedTotalKg = table.Column<double>(type: "double precision", nullable: true),
+                    UnservedEdibleKg = table.Column<double>(type: "double precision", nullable: true),
+                    UnservedInedibleKg = table.Column<double>(type: "double precision", nullable: true),
+                    UnservedSorted = table.Column<bool>(type: "boolean", nullable: true),
+                    LeftoversTotalKg = table.Column<double>(type: "double precision", nullable: true),
+                    LeftoversEdibleKg = table.Column<double>(type: "double precision", nullable: true),
+                    LeftoversInedibleKg = table.Column<double>(type: "double precision", nullable: true),
+                    LeftoversSorted = table.Column<bool>(type: "boolean", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WasteMeasurements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WasteMeasurements_Organisations_CanteenOrganisationId",
+                        column: x => x.CanteenOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkingGroupMembers",
+                columns: table => new
+                {
+                    WorkingGroupId = table.Column<int>(type: "integer", nullable: false),
+                    OrganisationId = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkingGroupMembers", x => new { x.WorkingGroupId, x.OrganisationId });
+                    table.ForeignKey(
+                        name: "FK_WorkingGroupMembers_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WorkingGroupMembers_WorkingGroups_WorkingGroupId",
+                        column: x => x.WorkingGroupId,
+                        principalTable: "WorkingGroups",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkingGroupSessions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    WorkingGroupId = table.Column<int>(type: "integer", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Notes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Decisions = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkingGroupSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkingGroupSessions_WorkingGroups_WorkingGroupId",
+                        column: x => x.WorkingGroupId,
+                        principalTable: "WorkingGroups",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkshopDiscussion",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    WorkshopId = table.Column<int>(type: "integer", nullable: false),
+                    OfferKey = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    NeedKey = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ByUserId = table.Column<string>(type: "text", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkshopDiscussion", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkshopDiscussion_Workshop_WorkshopId",
+                        column: x => x.WorkshopId,
+                        principalTable: "Workshop",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AlertDeliveries",
                 columns: table => new
                 {
@@ -673,71 +1093,6 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     table.ForeignKey(
                         name: "FK_Conversations_Organisations_OwnerOrganisationId",
                         column: x => x.OwnerOrganisationId,
-                        principalTable: "Organisations",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Exchanges",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    GiverOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    TakerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    OfferListingId = table.Column<int>(type: "integer", nullable: true),
-                    NeedListingId = table.Column<int>(type: "integer", nullable: true),
-                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    WasteCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Quantity = table.Column<double>(type: "double precision", nullable: false),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    QuantityTonnes = table.Column<double>(type: "double precision", nullable: true),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    TransportMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DistanceKm = table.Column<double>(type: "double precision", nullable: true),
-                    PriceEur = table.Column<double>(type: "double precision", nullable: true),
-                    AvoidedCostEur = table.Column<double>(type: "double precision", nullable: true),
-                    Note = table.Column<string>(type: "text", nullable: true),
-                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: true),
-                    SynergyId = table.Column<int>(type: "integer", nullable: true),
-                    TrackDechetsRef = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    RecordedByUserId = table.Column<string>(type: "text", nullable: true),
-                    RecordedByFacilitator = table.Column<bool>(type: "boolean", nullable: false),
-                    GiverConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    TakerConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    OriginalId = table.Column<int>(type: "integer", nullable: true),
-                    SupersededById = table.Column<int>(type: "integer", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Exchanges", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Listings_NeedListingId",
-                        column: x => x.NeedListingId,
-                        principalTable: "Listings",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Listings_OfferListingId",
-                        column: x => x.OfferListingId,
-                        principalTable: "Listings",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Organisations_GiverOrganisationId",
-                        column: x => x.GiverOrganisationId,
-                        principalTable: "Organisations",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_Exchanges_Organisations_TakerOrganisationId",
-                        column: x => x.TakerOrganisationId,
                         principalTable: "Organisations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
@@ -862,6 +1217,56 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Synergy",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
+                    GiverOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    TakerOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    OfferListingId = table.Column<int>(type: "integer", nullable: true),
+                    NeedListingId = table.Column<int>(type: "integer", nullable: true),
+                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Flow = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    AbandonReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    StageSince = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    Origin = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Synergy", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Listings_NeedListingId",
+                        column: x => x.NeedListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Listings_OfferListingId",
+                        column: x => x.OfferListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Organisations_GiverOrganisationId",
+                        column: x => x.GiverOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Synergy_Organisations_TakerOrganisationId",
+                        column: x => x.TakerOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SynergyDecision",
                 columns: table => new
                 {
@@ -890,6 +1295,76 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         name: "FK_SynergyDecision_Listings_OfferListingId",
                         column: x => x.OfferListingId,
                         principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkshopCard",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    WorkshopId = table.Column<int>(type: "integer", nullable: false),
+                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
+                    Quantity = table.Column<double>(type: "double precision", nullable: true),
+                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Frequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DraftListingId = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkshopCard", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkshopCard_Listings_DraftListingId",
+                        column: x => x.DraftListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_WorkshopCard_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_WorkshopCard_Workshop_WorkshopId",
+                        column: x => x.WorkshopId,
+                        principalTable: "Workshop",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FollowUps",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MeetingId = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    OwnerUserId = table.Column<string>(type: "text", nullable: false),
+                    Done = table.Column<bool>(type: "boolean", nullable: false),
+                    DoneAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FollowUps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FollowUps_AspNetUsers_OwnerUserId",
+                        column: x => x.OwnerUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_FollowUps_Meetings_MeetingId",
+                        column: x => x.MeetingId,
+                        principalTable: "Meetings",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -930,6 +1405,103 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Exchanges",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
+                    GiverOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    TakerOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    OfferListingId = table.Column<int>(type: "integer", nullable: true),
+                    NeedListingId = table.Column<int>(type: "integer", nullable: true),
+                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    WasteCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    Quantity = table.Column<double>(type: "double precision", nullable: false),
+                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    QuantityTonnes = table.Column<double>(type: "double precision", nullable: true),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    TransportMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DistanceKm = table.Column<double>(type: "double precision", nullable: true),
+                    PriceEur = table.Column<double>(type: "double precision", nullable: true),
+                    AvoidedCostEur = table.Column<double>(type: "double precision", nullable: true),
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: true),
+                    SynergyId = table.Column<int>(type: "integer", nullable: true),
+                    TrackDechetsRef = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RecordedByUserId = table.Column<string>(type: "text", nullable: true),
+                    RecordedByFacilitator = table.Column<bool>(type: "boolean", nullable: false),
+                    GiverConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    TakerConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ContestedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ContestReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    OriginalId = table.Column<int>(type: "integer", nullable: true),
+                    SupersededById = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Exchanges", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Listings_NeedListingId",
+                        column: x => x.NeedListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Listings_OfferListingId",
+                        column: x => x.OfferListingId,
+                        principalTable: "Listings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Organisations_GiverOrganisationId",
+                        column: x => x.GiverOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Organisations_TakerOrganisationId",
+                        column: x => x.TakerOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Exchanges_Synergy_SynergyId",
+                        column: x => x.SynergyId,
+                        principalTable: "Synergy",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SynergyStep",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SynergyId = table.Column<int>(type: "integer", nullable: false),
+                    FromStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    ToStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ByUserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    Note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SynergyStep", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SynergyStep_Synergy_SynergyId",
+                        column: x => x.SynergyId,
+                        principalTable: "Synergy",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MessageNotifications",
                 columns: table => new
                 {
@@ -952,6 +1524,83 @@ namespace Boucle.Web.Data.Migrations.Postgres
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateTable(
+                name: "BiowasteTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    FromOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    ToOrganisationId = table.Column<int>(type: "integer", nullable: false),
+                    MassKg = table.Column<double>(type: "double precision", nullable: false),
+                    Weighed = table.Column<bool>(type: "boolean", nullable: false),
+                    Stream = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Carrier = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    TransportMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DistanceKm = table.Column<double>(type: "double precision", nullable: true),
+                    ExchangeId = table.Column<int>(type: "integer", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BiowasteTransfers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BiowasteTransfers_Exchanges_ExchangeId",
+                        column: x => x.ExchangeId,
+                        principalTable: "Exchanges",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_BiowasteTransfers_Organisations_FromOrganisationId",
+                        column: x => x.FromOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_BiowasteTransfers_Organisations_ToOrganisationId",
+                        column: x => x.ToOrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExchangeImpact",
+                columns: table => new
+                {
+                    ExchangeId = table.Column<int>(type: "integer", nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FactorIds = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    Tonnes = table.Column<double>(type: "double precision", nullable: true),
+                    TonnesDiverted = table.Column<double>(type: "double precision", nullable: false),
+                    Co2eTreatmentKg = table.Column<double>(type: "double precision", nullable: false),
+                    Co2eTransportKg = table.Column<double>(type: "double precision", nullable: false),
+                    Co2eAvoidedVirginKg = table.Column<double>(type: "double precision", nullable: false),
+                    Co2eAvoidedDisposalKg = table.Column<double>(type: "double precision", nullable: false),
+                    EurDisposalAvoided = table.Column<double>(type: "double precision", nullable: false),
+                    EurPurchasesAvoided = table.Column<double>(type: "double precision", nullable: false),
+                    VirginMaterialTonnes = table.Column<double>(type: "double precision", nullable: false),
+                    HazardousReusedTonnes = table.Column<double>(type: "double precision", nullable: false),
+                    Arithmetic = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExchangeImpact", x => x.ExchangeId);
+                    table.ForeignKey(
+                        name: "FK_ExchangeImpact_Exchanges_ExchangeId",
+                        column: x => x.ExchangeId,
+                        principalTable: "Exchanges",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActorNotes_OrganisationId",
+                table: "ActorNotes",
+                column: "OrganisationId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AlertDeliveries_ListingId",
@@ -1022,6 +1671,42 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 columns: new[] { "TargetType", "TargetId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_ExchangeId",
+                table: "BiowasteTransfers",
+                column: "ExchangeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_FromOrganisationId",
+                table: "BiowasteTransfers",
+                column: "FromOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_TerritoryId_Date",
+                table: "BiowasteTransfers",
+                columns: new[] { "TerritoryId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BiowasteTransfers_ToOrganisationId",
+                table: "BiowasteTransfers",
+                column: "ToOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CanteenProfiles_OrganisationId",
+                table: "CanteenProfiles",
+                column: "OrganisationId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CanteenPurchases_CanteenOrganisationId_Date",
+                table: "CanteenPurchases",
+                columns: new[] { "CanteenOrganisationId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CanteenPurchases_SupplierOrganisationId",
+                table: "CanteenPurchases",
+                column: "SupplierOrganisationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_AskerOrganisationId_LastMessageAt",
                 table: "Conversations",
                 columns: new[] { "AskerOrganisationId", "LastMessageAt" });
@@ -1046,6 +1731,23 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "IX_CustomPathway_FromCategory_ToCategory_Operation",
                 table: "CustomPathway",
                 columns: new[] { "FromCategory", "ToCategory", "Operation" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DensityFactor_CategoryCode_Unit_Version",
+                table: "DensityFactor",
+                columns: new[] { "CategoryCode", "Unit", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DepositView_TerritoryId",
+                table: "DepositView",
+                column: "TerritoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DepositView_TokenHash",
+                table: "DepositView",
+                column: "TokenHash",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -1084,9 +1786,35 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 columns: new[] { "TerritoryId", "Date" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_FarmDeliveries_FromOrganisationId_Date",
+                table: "FarmDeliveries",
+                columns: new[] { "FromOrganisationId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FarmDeliveries_ToOrganisationId",
+                table: "FarmDeliveries",
+                column: "ToOrganisationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Favourites_ListingId",
                 table: "Favourites",
                 column: "ListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FollowUps_MeetingId",
+                table: "FollowUps",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FollowUps_OwnerUserId_Done",
+                table: "FollowUps",
+                columns: new[] { "OwnerUserId", "Done" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImpactFactor_Key_Version",
+                table: "ImpactFactor",
+                columns: new[] { "Key", "Version" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Invitations_OrganisationId",
@@ -1126,6 +1854,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 column: "OrganisationId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Listings_PublishedAt_Id",
+                table: "Listings",
+                columns: new[] { "PublishedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Listings_TerritoryId_ExternalKey",
                 table: "Listings",
                 columns: new[] { "TerritoryId", "ExternalKey" },
@@ -1140,6 +1873,21 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "IX_ListingTerms_ListingId",
                 table: "ListingTerms",
                 column: "ListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ListingTerms_Term_Weight_ListingId",
+                table: "ListingTerms",
+                columns: new[] { "Term", "Weight", "ListingId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Meetings_CreatedByUserId",
+                table: "Meetings",
+                column: "CreatedByUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Meetings_OrganisationId_Date",
+                table: "Meetings",
+                columns: new[] { "OrganisationId", "Date" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Memberships_UserId",
@@ -1260,6 +2008,36 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_StakeTags_Tag",
+                table: "StakeTags",
+                column: "Tag");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_GiverOrganisationId",
+                table: "Synergy",
+                column: "GiverOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_NeedListingId",
+                table: "Synergy",
+                column: "NeedListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_OfferListingId",
+                table: "Synergy",
+                column: "OfferListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_TakerOrganisationId",
+                table: "Synergy",
+                column: "TakerOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Synergy_TerritoryId_Stage",
+                table: "Synergy",
+                columns: new[] { "TerritoryId", "Stage" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SynergyDecision_NeedListingId",
                 table: "SynergyDecision",
                 column: "NeedListingId");
@@ -1276,6 +2054,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 columns: new[] { "TerritoryId", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SynergyStep_SynergyId_At",
+                table: "SynergyStep",
+                columns: new[] { "SynergyId", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Territories_Slug",
                 table: "Territories",
                 column: "Slug",
@@ -1285,11 +2068,76 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "IX_TerritoryFacilitators_UserId",
                 table: "TerritoryFacilitators",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TreatmentOutputs_SiteOrganisationId_PeriodStart",
+                table: "TreatmentOutputs",
+                columns: new[] { "SiteOrganisationId", "PeriodStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WasteMeasurements_CanteenOrganisationId_PeriodStart",
+                table: "WasteMeasurements",
+                columns: new[] { "CanteenOrganisationId", "PeriodStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkingGroupMembers_OrganisationId",
+                table: "WorkingGroupMembers",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkingGroups_TerritoryId",
+                table: "WorkingGroups",
+                column: "TerritoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkingGroupSessions_WorkingGroupId",
+                table: "WorkingGroupSessions",
+                column: "WorkingGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Workshop_JoinCode",
+                table: "Workshop",
+                column: "JoinCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Workshop_TerritoryId_Date",
+                table: "Workshop",
+                columns: new[] { "TerritoryId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_CreatedByUserId_CreatedAt",
+                table: "WorkshopCard",
+                columns: new[] { "CreatedByUserId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_DraftListingId",
+                table: "WorkshopCard",
+                column: "DraftListingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_OrganisationId",
+                table: "WorkshopCard",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopCard_WorkshopId",
+                table: "WorkshopCard",
+                column: "WorkshopId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkshopDiscussion_WorkshopId_OfferKey_NeedKey",
+                table: "WorkshopDiscussion",
+                columns: new[] { "WorkshopId", "OfferKey", "NeedKey" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ActorNotes");
+
             migrationBuilder.DropTable(
                 name: "AlertDeliveries");
 
@@ -1315,13 +2163,37 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "BiowasteTransfers");
+
+            migrationBuilder.DropTable(
+                name: "CanteenProfiles");
+
+            migrationBuilder.DropTable(
+                name: "CanteenPurchases");
+
+            migrationBuilder.DropTable(
                 name: "CustomPathway");
 
             migrationBuilder.DropTable(
-                name: "Exchanges");
+                name: "DensityFactor");
+
+            migrationBuilder.DropTable(
+                name: "DepositView");
+
+            migrationBuilder.DropTable(
+                name: "ExchangeImpact");
+
+            migrationBuilder.DropTable(
+                name: "FarmDeliveries");
 
             migrationBuilder.DropTable(
                 name: "Favourites");
+
+            migrationBuilder.DropTable(
+                name: "FollowUps");
+
+            migrationBuilder.DropTable(
+                name: "ImpactFactor");
 
             migrationBuilder.DropTable(
                 name: "Invitations");
@@ -1348,7 +2220,13 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Reports");
 
             migrationBuilder.DropTable(
+                name: "StakeTags");
+
+            migrationBuilder.DropTable(
                 name: "SynergyDecision");
+
+            migrationBuilder.DropTable(
+                name: "SynergyStep");
 
             migrationBuilder.DropTable(
                 name: "TerritoryCommunes");
@@ -1357,16 +2235,49 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "TerritoryFacilitators");
 
             migrationBuilder.DropTable(
+                name: "TreatmentOutputs");
+
+            migrationBuilder.DropTable(
+                name: "WasteMeasurements");
+
+            migrationBuilder.DropTable(
+                name: "WorkingGroupMembers");
+
+            migrationBuilder.DropTable(
+                name: "WorkingGroupSessions");
+
+            migrationBuilder.DropTable(
+                name: "WorkshopCard");
+
+            migrationBuilder.DropTable(
+                name: "WorkshopDiscussion");
+
+            migrationBuilder.DropTable(
                 name: "SavedSearches");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
+                name: "Exchanges");
+
+            migrationBuilder.DropTable(
+                name: "Meetings");
+
+            migrationBuilder.DropTable(
                 name: "Messages");
 
             migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "WorkingGroups");
+
+            migrationBuilder.DropTable(
+                name: "Workshop");
+
+            migrationBuilder.DropTable(
+                name: "Synergy");
 
             migrationBuilder.DropTable(
                 name: "Conversations");
