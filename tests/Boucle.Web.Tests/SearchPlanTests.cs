@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Boucle.Web.Tests;
 
-/// A broad search no longer counts or sorts every hit (ADR 0002-board): the count stops at 1 000 and the page
+/// A broad search no longer counts or sorts every hit (ADR 0006-board): the count stops at 1 000 and the page
 /// comes from the nearest circle or the best-titled listings. These tests load 1 500 more listings and check,
 /// query by query, that each page is exactly the one a plain sort of every hit gives (computed here in C#).
 public abstract class SearchPlanTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLifetime

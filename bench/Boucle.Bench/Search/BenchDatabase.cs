@@ -260,7 +260,7 @@ public sealed class BenchDatabase : IAsyncDisposable
     private static Task WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type) =>
         value is null ? writer.WriteNullAsync() : writer.WriteAsync(value, type);
 
-    /// The same search as ListingSearch, written by hand with the same plan (ADR 0002-board): a count stopped
+    /// The same search as ListingSearch, written by hand with the same plan (ADR 0006-board): a count stopped
     /// after CountCap + 1 hits, then the page; for a broad query, the nearest from the smallest circle that
     /// holds enough hits, the most relevant from the listings whose title holds every term, then any term.
     public async Task<(int Total, List<int> Ids)> HandWrittenAsync(SearchText text, BenchQuery q)
@@ -278,10 +278,14 @@ public sealed class BenchDatabase : IAsyncDisposable
         {
             page = await PageAsync(connection, q, groups, terms, q.RadiusKm, sort, null, take);
         }
+        else if (sort == ListingSort.Date)
+        {
+            page = await PageAsync(connection, q, groups, terms, q.RadiusKm, sort, null, take, box: false);
+        }
         else if (sort == ListingSort.Distance)
         {
             page = [];
-            for (var r = 1.0; r < q.RadiusKm; r *= 2)
+            for (var r = Math.Max(1, q.RadiusKm * Math.Sqrt(2.0 * take / ListingSearch.CountCap)); r < q.RadiusKm; r *= 2)
             {
                 var radius = r;
                 if (await ScalarAsync(connection, (sql, add) => $"""SELECT count(*) FROM (SELECT 1 FROM "Listings" l JOIN "Organisations" o ON o."Id" = l."OrganisationId" WHERE {Where(q, groups, radius, add)} LIMIT {take}) x""") >= take)
@@ -302,7 +306,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             if (terms.Length <= 2)
             {
                 var top = await PageAsync(connection, q, groups, terms, q.RadiusKm, ListingSort.Date,
-                    add => string.Concat(terms.Select(t => $""" AND EXISTS (SELECT 1 FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" = {add(t)} AND t."Weight" > 1)""")), take);
+                    add => string.Concat(terms.Select(t => $""" AND EXISTS (SELECT 1 FROM "ListingTerms" t WHERE t."ListingId" = l."Id" AND t."Term" = {add(t)} AND t."Weight" > 1)""")), take, box: false);
                 if (top.Count == take && top.All(h => h.Score == 3 * terms.Length))
                 {
                     page = top;
@@ -333,7 +337,7 @@ public sealed class BenchDatabase : IAsyncDisposable
         return (0, [.. page.Select(p => p.Id)]);
     }
 
-    private string Where(BenchQuery q, IReadOnlyList<string[]> groups, double radiusKm, Func<object, string> add)
+    private string Where(BenchQuery q, IReadOnlyList<string[]> groups, double radiusKm, Func<object, string> add, bool box = true)
     {
         var where = new StringBuilder("""l."Status" IN ('Published','Reserved') AND NOT o."Suspended" """);
         if (q.Type is { } type)
@@ -346,8 +350,12 @@ public sealed class BenchDatabase : IAsyncDisposable
             where.Append(CultureInfo.InvariantCulture, $""" AND l."Id" IN (SELECT t."ListingId" FROM "ListingTerms" t WHERE t."Term" IN ({string.Join(",", g.Select(add))}))""");
         }
 
-        var box = Geo.BoundingBox(q.Latitude, q.Longitude, radiusKm);
-        where.Append(CultureInfo.InvariantCulture, $""" AND l."Latitude" >= {add(box.MinLat)} AND l."Latitude" <= {add(box.MaxLat)} AND l."Longitude" >= {add(box.MinLon)} AND l."Longitude" <= {add(box.MaxLon)}""");
+        if (box)
+        {
+            var b = Geo.BoundingBox(q.Latitude, q.Longitude, radiusKm);
+            where.Append(CultureInfo.InvariantCulture, $""" AND l."Latitude" >= {add(b.MinLat)} AND l."Latitude" <= {add(b.MaxLat)} AND l."Longitude" >= {add(b.MinLon)} AND l."Longitude" <= {add(b.MaxLon)}""");
+        }
+
         where.Append(CultureInfo.InvariantCulture, $""" AND {Distance(q, add)} <= {add(radiusKm)}""");
         return where.ToString();
     }
@@ -359,7 +367,7 @@ public sealed class BenchDatabase : IAsyncDisposable
     }
 
     private async Task<List<(int Id, int Score)>> PageAsync(DbConnection connection, BenchQuery q, IReadOnlyList<string[]> groups, string[] terms, double radiusKm,
-        ListingSort sort, Func<Func<object, string>, string>? extra, int take)
+        ListingSort sort, Func<Func<object, string>, string>? extra, int take, bool box = true)
     {
         var list = new List<(int, int)>();
         await using var command = Command(connection, add =>
@@ -374,7 +382,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             return $"""
                 SELECT l."Id", {Distance(q, add)} AS d, {score} AS s
                 FROM "Listings" l JOIN "Organisations" o ON o."Id" = l."OrganisationId"
-                WHERE {Where(q, groups, radiusKm, add)}{extra?.Invoke(add)} ORDER BY {order} LIMIT {take}
+                WHERE {Where(q, groups, radiusKm, add, box)}{extra?.Invoke(add)} ORDER BY {order} LIMIT {take}
                 """;
         });
         await using var reader = await command.ExecuteReaderAsync();

@@ -14,7 +14,7 @@ public static class SearchBench
         var options = BenchOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: search --provider sqlite|postgres [--listings 100000] [--queries 300] [--seed 42] [--database ADMIN_CONNECTION] [--keep] [--reuse FILE_OR_DATABASE] [--verify]");
+            Console.Error.WriteLine("usage: search --provider sqlite|postgres [--listings 100000] [--queries 300] [--seed 42] [--database ADMIN_CONNECTION] [--keep] [--reuse FILE_OR_DATABASE] [--verify] [--slowest N]");
             return 2;
         }
 
@@ -88,6 +88,11 @@ public static class SearchBench
             Console.WriteLine($"pages checked against the full sort: {queries.Count}, different: {wrong}");
         }
 
+        foreach (var (q, ms) in queries.Zip(boucleCpu).OrderByDescending(x => x.Second).Take(options.Slowest))
+        {
+            Console.WriteLine($"slow: {ms:0.0} ms CPU  {q}");
+        }
+
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine("| query path | p50 ms | p95 ms | p99 ms | CPU p50 ms | CPU p95 ms |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -159,7 +164,7 @@ public sealed record BenchQuery(string? Words, ListingType? Type, double Latitud
 }
 
 /// --keep leaves the loaded database in place; --reuse runs the queries on one kept earlier (same --listings and --seed).
-public sealed record BenchOptions(string Provider, int Listings, int Queries, int Seed, string? Database, bool Keep = false, string? Reuse = null, bool Verify = false)
+public sealed record BenchOptions(string Provider, int Listings, int Queries, int Seed, string? Database, bool Keep = false, string? Reuse = null, bool Verify = false, int Slowest = 0)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -178,6 +183,7 @@ public sealed record BenchOptions(string Provider, int Listings, int Queries, in
             Value("--database") ?? Environment.GetEnvironmentVariable("BOUCLE_BENCH_POSTGRES"),
             args.Contains("--keep"),
             Value("--reuse"),
-            args.Contains("--verify"));
+            args.Contains("--verify"),
+            int.Parse(Value("--slowest") ?? "0", CultureInfo.InvariantCulture));
     }
 }

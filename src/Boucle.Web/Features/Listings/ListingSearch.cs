@@ -146,8 +146,12 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         var near = query.Latitude is { } lat && query.Longitude is { } lon ? new Near(lat, lon) : null;
         var matching = near is not null && query.RadiusKm is { } radius ? Within(listings, near, radius) : listings;
 
+        // The same hits without the bounding box: for a broad query, walking the newest listings and testing the
+        // distance stops after a page, where a box on most of the territory made SQLite read it all and sort.
+        var dense = near is not null && query.RadiusKm is { } r2 ? Within(listings, near, r2, box: false) : listings;
+
         // Counting every hit of a broad query (no word, 50 km: most of the territory) cost more than the rest
-        // of the search: beyond CountCap the board says "more than 1 000" (ADR 0002-board).
+        // of the search: beyond CountCap the board says "more than 1 000" (ADR 0006-board).
         var counted = await matching.Take(CountCap + 1).CountAsync(ct);
         var terms = groups.SelectMany(g => g).Distinct().ToArray();
         var sort = query.Sort;
@@ -163,11 +167,14 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         }
 
         var skip = (query.Page - 1) * query.PageSize;
-        var page = counted <= CountCap || sort == ListingSort.Date
+        var page = counted <= CountCap
             ? await PageAsync(matching, near, terms, sort, skip, query.PageSize, ct)
-            : sort == ListingSort.Distance
-                ? await NearestAsync(listings, matching, near!, query.RadiusKm, terms, skip, query.PageSize, ct)
-                : await MostRelevantAsync(matching, near, terms, skip, query.PageSize, ct);
+            : sort switch
+            {
+                ListingSort.Date => await PageAsync(dense, near, terms, sort, skip, query.PageSize, ct),
+                ListingSort.Distance => await NearestAsync(listings, matching, near!, query.RadiusKm, terms, skip, query.PageSize, ct),
+                _ => await MostRelevantAsync(matching, dense, near, terms, skip, query.PageSize, ct),
+            };
         var ids = page.Select(p => p.Id).ToList();
         var summaries = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(ListingQueries.Summary).ToDictionaryAsync(s => s.Id, ct);
         var items = page.Select(p => Blur(summaries[p.Id] with { DistanceKm = p.Distance })).ToList();
@@ -181,12 +188,16 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
 
     private sealed record Hit(int Id, double? Distance, int Score);
 
-    private static IQueryable<Listing> Within(IQueryable<Listing> listings, Near near, double radiusKm)
+    private static IQueryable<Listing> Within(IQueryable<Listing> listings, Near near, double radiusKm, bool box = true)
     {
         var (nLat, nLon) = (near.Latitude, near.Longitude);
-        var box = Geo.BoundingBox(nLat, nLon, radiusKm);
-        return listings.Where(l => l.Latitude >= box.MinLat && l.Latitude <= box.MaxLat && l.Longitude >= box.MinLon && l.Longitude <= box.MaxLon)
-            .Where(l => SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) <= radiusKm);
+        if (box)
+        {
+            var b = Geo.BoundingBox(nLat, nLon, radiusKm);
+            listings = listings.Where(l => l.Latitude >= b.MinLat && l.Latitude <= b.MaxLat && l.Longitude >= b.MinLon && l.Longitude <= b.MaxLon);
+        }
+
+        return listings.Where(l => SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) <= radiusKm);
     }
 
     /// One page of a set in the board's order: the definition of the three sorts.
@@ -216,7 +227,11 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         int skip, int take, CancellationToken ct)
     {
         var need = skip + take;
-        for (var r = 1.0; radiusKm is null || r < radiusKm; r *= 2)
+
+        // More than CountCap hits lie within the radius: a circle of radius·√(2·need/CountCap) holds about twice
+        // the hits needed if they were spread evenly, so one or two circles usually suffice.
+        var first = radiusKm is { } max ? Math.Max(1, max * Math.Sqrt(2.0 * need / CountCap)) : 1;
+        for (var r = first; radiusKm is null || r < radiusKm; r *= 2)
         {
             var circle = Within(listings, near, r);
             if (await circle.Take(need).CountAsync(ct) >= need)
@@ -236,14 +251,14 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
     /// The most relevant hits of a broad query, exactly, without scoring every hit. A title term weighs 3 and a
     /// description term 1, so a listing without any query term in its title scores at most the number of query
     /// terms: when enough listings with a title match score more than that, no other listing can be among them.
-    private async Task<List<Hit>> MostRelevantAsync(IQueryable<Listing> matching, Near? near, string[] terms, int skip, int take, CancellationToken ct)
+    private async Task<List<Hit>> MostRelevantAsync(IQueryable<Listing> matching, IQueryable<Listing> dense, Near? near, string[] terms, int skip, int take, CancellationToken ct)
     {
         var need = skip + take;
         var best = 3 * terms.Length;
         if (terms.Length <= 2)
         {
             // Every query term in the title: the best possible score, so these come first, newest first.
-            var top = matching;
+            var top = dense;
             foreach (var term in terms)
             {
                 top = top.Where(l => db.ListingTerms.Any(t => t.ListingId == l.Id && t.Term == term && t.Weight > 1));

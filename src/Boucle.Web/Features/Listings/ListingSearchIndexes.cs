@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Boucle.Web.Features.Listings;
 
-/// Indexes the board's search walks (ADR 0002-board): the newest listings first, without sorting the hits,
+/// Indexes the board's search walks (ADR 0006-board): the newest listings first, without sorting the hits,
 /// and the title postings of a term, without reading the listings.
 public sealed class ListingSearchIndexes : IEntityTypeConfiguration<Listing>, IEntityTypeConfiguration<ListingTerm>
 {
