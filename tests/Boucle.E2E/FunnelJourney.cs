@@ -59,11 +59,20 @@ public sealed class FunnelJourney(BoucleServer server, ITestOutputHelper output)
         await SubmitAsync(Page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer un échange réalisé" })); // a link styled as a button
         Assert.Equal(giverName, (await Page.GetByLabel("Qui donne").Locator("option:checked").InnerTextAsync()).Trim());
         Assert.Equal(takerName, (await Page.GetByLabel("Qui reçoit").Locator("option:checked").InnerTextAsync()).Trim());
-        await Page.GetByLabel("Quantité").FillAsync("350");
+        await Page.GetByLabel("Quantité", new() { Exact = true }).FillAsync("350");
         await Page.GetByLabel("Unité").SelectOptionAsync("Kg");
         await Page.GetByLabel("Ce que devient la ressource").SelectOptionAsync(new SelectOptionValue { Label = "Réemploi, réutilisation (R0)" });
         await Page.GetByLabel("Mode de transport").SelectOptionAsync(new SelectOptionValue { Label = "Utilitaire" });
         await SubmitAsync(Button("Enregistrer l'échange"));
+        var reference = Page.GetByLabel(new Regex("^Numéro du bordereau TrackDéchets"));
+        if (await reference.GetAttributeAsync("aria-invalid") == "true")
+        {
+            // The offer's waste code is hazardous: the form asks for the TrackDéchets form number, next to the field.
+            await Expect(FieldError("Input_TrackDechetsRef")).ToContainTextAsync("déchet dangereux");
+            await reference.FillAsync("BSD-20260315-4K7PQ2XZ9");
+            await SubmitAsync(Button("Enregistrer l'échange"));
+        }
+
         await Expect(Page).ToHaveURLAsync(new Regex(@"/echanges/\d+$"));
         var exchangePath = new Uri(Page.Url).AbsolutePath;
         await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Échange enregistré.");
