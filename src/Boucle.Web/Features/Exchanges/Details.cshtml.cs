@@ -57,7 +57,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, ExchangeRe
     private async Task<bool> LoadAsync(int id, CancellationToken ct)
     {
         var me = await actor.GetAsync(ct);
-        var row = await ExchangeQueries.Rows(db).AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        var row = await ExchangeQueries.Rows(db, x => x.Id == id).SingleOrDefaultAsync(ct);
         if (row is null || !ExchangeQueries.CanSee(me, row))
         {
             return false;
@@ -66,7 +66,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, ExchangeRe
         Row = row;
         Exchange = await db.Exchanges.AsNoTracking().SingleAsync(x => x.Id == id, ct);
         var first = row.FirstId;
-        Versions = await ExchangeQueries.Rows(db).AsNoTracking().Where(x => x.Id == first || x.OriginalId == first).OrderBy(x => x.Version).ToListAsync(ct);
+        Versions = [.. (await ExchangeQueries.Rows(db, x => x.Id == first || x.OriginalId == first).ToListAsync(ct)).OrderBy(x => x.Version)];
         CanAnswer = row.AwaitsFrom(me);
         CanCorrect = row.SupersededById is null;
         return true;

@@ -1,6 +1,8 @@
+using System.Linq.Expressions;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Accounts;
 using Boucle.Web.Features.Listings;
+using Microsoft.EntityFrameworkCore;
 
 namespace Boucle.Web.Features.Exchanges;
 
@@ -35,8 +37,8 @@ public sealed record ExchangeRow(
 
 public static class ExchangeQueries
 {
-    public static IQueryable<ExchangeRow> Rows(AppDbContext db) =>
-        from x in db.Exchanges
+    public static IQueryable<ExchangeRow> Rows(AppDbContext db, Expression<Func<Exchange, bool>> filter) =>
+        from x in db.Exchanges.AsNoTracking().Where(filter)
         join g in db.Organisations on x.GiverOrganisationId equals g.Id
         join t in db.Organisations on x.TakerOrganisationId equals t.Id
         select new ExchangeRow(x.Id, x.TerritoryId, x.OriginalId, x.Version, x.SupersededById, x.SynergyId,

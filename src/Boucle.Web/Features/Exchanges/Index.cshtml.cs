@@ -25,9 +25,7 @@ public sealed class IndexModel(AppDbContext db, CurrentActor actor, ExchangeReco
             return Redirect("/mon-espace");
         }
 
-        var rows = await ExchangeQueries.Rows(db).AsNoTracking()
-            .Where(x => x.SupersededById == null && (x.GiverId == current.OrganisationId || x.TakerId == current.OrganisationId))
-            .OrderByDescending(x => x.Date).ThenByDescending(x => x.Id).ToListAsync(ct);
+        List<ExchangeRow> rows = [.. (await ExchangeQueries.Rows(db, x => x.SupersededById == null && (x.GiverOrganisationId == current.OrganisationId || x.TakerOrganisationId == current.OrganisationId)).ToListAsync(ct)).OrderByDescending(x => x.Date).ThenByDescending(x => x.Id)];
         Awaiting = [.. rows.Where(r => r.AwaitsFrom(Me))];
         Others = [.. rows.Where(r => !r.AwaitsFrom(Me))];
         return Page();

@@ -26,8 +26,7 @@ public sealed class TerritoryModel(AppDbContext db, CurrentActor actor) : PageMo
         }
 
         TerritoryName = main.Name;
-        var rows = await ExchangeQueries.Rows(db).AsNoTracking().Where(x => x.TerritoryId == main.Id && x.SupersededById == null)
-            .OrderByDescending(x => x.Date).ThenByDescending(x => x.Id).ToListAsync(ct);
+        List<ExchangeRow> rows = [.. (await ExchangeQueries.Rows(db, x => x.TerritoryId == main.Id && x.SupersededById == null).ToListAsync(ct)).OrderByDescending(x => x.Date).ThenByDescending(x => x.Id)];
         Rows = Etat switch
         {
             "confirmes" => [.. rows.Where(r => r.Counts)],

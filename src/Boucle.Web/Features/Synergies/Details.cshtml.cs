@@ -61,7 +61,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, SynergyFun
     private async Task<bool> LoadAsync(int id, MoveResult? failed, CancellationToken ct)
     {
         var me = await actor.GetAsync(ct);
-        var row = await SynergyQueries.Rows(db).SingleOrDefaultAsync(s => s.Id == id, ct);
+        var row = await SynergyQueries.Rows(db, s => s.Id == id).SingleOrDefaultAsync(ct);
         var entity = row is null ? null : await db.Set<Synergy>().AsNoTracking().SingleAsync(s => s.Id == id, ct);
         if (row is null || SynergyFunnel.Access(me, entity!) == SynergyAccess.None)
         {
@@ -76,7 +76,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, SynergyFun
                        where s.SynergyId == id
                        orderby s.At, s.Id
                        select new StepRow(s.FromStage, s.ToStage, s.At, u == null ? "?" : u.DisplayName ?? u.Email ?? "?", s.Note)).ToListAsync(ct);
-        Exchanges = await ExchangeQueries.Rows(db).Where(x => x.SynergyId == id && x.SupersededById == null).OrderByDescending(x => x.Date).ToListAsync(ct);
+        Exchanges = [.. (await ExchangeQueries.Rows(db, x => x.SynergyId == id && x.SupersededById == null).ToListAsync(ct)).OrderByDescending(x => x.Date)];
         Message = failed is { Field: null } ? failed.Error : Flash;
         Move = new MoveFormView(row, $"/synergies/{id}", failed?.Field, failed?.Field is null ? null : failed.Error);
         return true;

@@ -39,7 +39,7 @@ public sealed class FunnelModel(AppDbContext db, CurrentActor actor, TimeProvide
         Categories = await db.Categories.AsNoTracking().Where(c => c.ParentCode == null).OrderBy(c => c.SortOrder).ToListAsync(ct);
         Organisations = [.. (await db.Organisations.AsNoTracking().Where(o => o.TerritoryId == main.Id).OrderBy(o => o.Name)
             .Select(o => new { o.Id, o.Name }).ToListAsync(ct)).Select(o => (o.Id, o.Name))];
-        var all = await SynergyQueries.Rows(db).Where(s => s.TerritoryId == main.Id).OrderBy(s => s.StageSince).ToListAsync(ct);
+        List<SynergyRow> all = [.. (await SynergyQueries.Rows(db, s => s.TerritoryId == main.Id).ToListAsync(ct)).OrderBy(s => s.StageSince)];
         var filtered = all
             .Where(s => string.IsNullOrEmpty(Categorie) || (s.CategoryCode is { } c && (c == Categorie || c.StartsWith(Categorie + ".", StringComparison.Ordinal))))
             .Where(s => Structure is null || s.GiverId == Structure || s.TakerId == Structure)

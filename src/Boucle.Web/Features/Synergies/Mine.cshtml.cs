@@ -23,8 +23,7 @@ public sealed class MineModel(AppDbContext db, CurrentActor actor, SynergyFunnel
             return Redirect("/mon-espace");
         }
 
-        Rows = await SynergyQueries.Rows(db).Where(s => s.GiverId == current.OrganisationId || s.TakerId == current.OrganisationId)
-            .OrderBy(s => s.Stage).ThenByDescending(s => s.StageSince).ToListAsync(ct);
+        Rows = [.. (await SynergyQueries.Rows(db, s => s.GiverOrganisationId == current.OrganisationId || s.TakerOrganisationId == current.OrganisationId).ToListAsync(ct)).OrderBy(s => s.Stage).ThenByDescending(s => s.StageSince)];
         return Page();
     }
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Boucle.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,8 +14,8 @@ public sealed record StageFigures(SynergyStage Stage, int Now, int Reached, doub
 
 public static class SynergyQueries
 {
-    public static IQueryable<SynergyRow> Rows(AppDbContext db) =>
-        from s in db.Set<Synergy>().AsNoTracking()
+    public static IQueryable<SynergyRow> Rows(AppDbContext db, Expression<Func<Synergy, bool>> filter) =>
+        from s in db.Set<Synergy>().AsNoTracking().Where(filter)
         join g in db.Organisations on s.GiverOrganisationId equals g.Id
         join t in db.Organisations on s.TakerOrganisationId equals t.Id
         select new SynergyRow(s.Id, s.TerritoryId, s.Flow, g.Id, g.Name, t.Id, t.Name, s.CategoryCode, s.Stage, s.StageSince, s.AbandonReason, s.Version, s.CreatedAt);
