@@ -13,8 +13,8 @@ public sealed partial class ImpactJourney(BoucleServer server, ITestOutputHelper
         await GoAsync("/impact");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Impact du territoire Grand Bergeracois");
         await Expect(Page.Locator("[data-figure=exchanges] strong")).ToHaveTextAsync("46");
-        await Expect(Page.Locator(".chart svg").First).ToBeVisibleAsync();
-        Assert.True(await Page.Locator(".chart svg").CountAsync() >= 4, "the month, category, operation and Sankey charts");
+        await Expect(Page.Locator(".chart canvas").First).ToBeVisibleAsync();
+        Assert.True(await Page.Locator(".chart canvas").CountAsync() >= 4, "the month, category, operation and Sankey charts");
         await Expect(Page.GetByRole(AriaRole.Table, new() { Name = "Flux par type de structure" })).ToBeVisibleAsync();
         await Expect(Page.Locator("#flow-map")).ToHaveCountAsync(0); // the map of parties is for facilitators
 
