@@ -232,9 +232,21 @@ public abstract class ImpactTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Exchange X(string category, string? wasteCode, double quantity, QuantityUnit unit, string date, string operation, TransportMode mode, double? km, double? avoided = null, bool confirmed = true) => new()
         {
-            TerritoryId = territory.Id, GiverOrganisationId = canteen.Id, TakerOrganisationId = farm.Id, CategoryCode = category, WasteCode = wasteCode,
-            Quantity = quantity, Unit = unit, Date = DateOnly.Parse(date, CultureInfo.InvariantCulture), Operation = operation, TransportMode = mode, DistanceKm = km,
-            AvoidedCostEur = avoided, CreatedAt = now, GiverConfirmedAt = now, TakerConfirmedAt = confirmed ? now : null,
+            TerritoryId = territory.Id,
+            GiverOrganisationId = canteen.Id,
+            TakerOrganisationId = farm.Id,
+            CategoryCode = category,
+            WasteCode = wasteCode,
+            Quantity = quantity,
+            Unit = unit,
+            Date = DateOnly.Parse(date, CultureInfo.InvariantCulture),
+            Operation = operation,
+            TransportMode = mode,
+            DistanceKm = km,
+            AvoidedCostEur = avoided,
+            CreatedAt = now,
+            GiverConfirmedAt = now,
+            TakerConfirmedAt = confirmed ? now : null,
         };
         var a = X("biowaste.kitchen", "20 01 08", 2, QuantityUnit.T, "2026-03-05", "composting", TransportMode.Truck, 10, avoided: 200);
         var b = X("metals.ferrous", "12 01 01", 500, QuantityUnit.Kg, "2026-03-20", "R0", TransportMode.Van, 20);
@@ -253,9 +265,22 @@ public abstract class ImpactTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static Exchange Copy(Exchange x, double quantity, int version) => new()
     {
-        TerritoryId = x.TerritoryId, GiverOrganisationId = x.GiverOrganisationId, TakerOrganisationId = x.TakerOrganisationId, CategoryCode = x.CategoryCode,
-        WasteCode = x.WasteCode, Quantity = quantity, Unit = x.Unit, Date = x.Date, Operation = x.Operation, TransportMode = x.TransportMode, DistanceKm = x.DistanceKm,
-        CreatedAt = x.CreatedAt, GiverConfirmedAt = x.GiverConfirmedAt, TakerConfirmedAt = x.TakerConfirmedAt, Version = version, OriginalId = x.OriginalId ?? x.Id,
+        TerritoryId = x.TerritoryId,
+        GiverOrganisationId = x.GiverOrganisationId,
+        TakerOrganisationId = x.TakerOrganisationId,
+        CategoryCode = x.CategoryCode,
+        WasteCode = x.WasteCode,
+        Quantity = quantity,
+        Unit = x.Unit,
+        Date = x.Date,
+        Operation = x.Operation,
+        TransportMode = x.TransportMode,
+        DistanceKm = x.DistanceKm,
+        CreatedAt = x.CreatedAt,
+        GiverConfirmedAt = x.GiverConfirmedAt,
+        TakerConfirmedAt = x.TakerConfirmedAt,
+        Version = version,
+        OriginalId = x.OriginalId ?? x.Id,
     };
 }
 
