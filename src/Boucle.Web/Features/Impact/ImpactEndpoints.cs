@@ -129,6 +129,10 @@ public static class ImpactEndpoints
         return territory is not null && info.Facilitates(territory.Id) ? new ImpactQuery(territory, from, to, null) : null;
     }
 
+    private static readonly string[] ExchangeColumns = ["echange", "date", "donneur", "receveur", "categorie", "libelle_categorie", "code_dechet", "operation", "quantite", "unite",
+        "distance_km", "tonnes", "tonnes_detournees", "co2e_induit_traitement_kg", "co2e_induit_transport_kg", "co2e_evite_matiere_kg", "co2e_evite_elimination_kg",
+        "euros_elimination_evitee", "euros_achats_evites", "matiere_neuve_economisee_t", "dangereux_reemployes_t", "facteurs", "calcul"];
+
     private static async Task<IResult> ExchangesAsync(string format, HttpContext http, AppDbContext db, ImpactService impact, CurrentActor actor, CancellationToken ct)
     {
         var q = await AuthorisedQueryAsync(http, db, impact, actor, ct);
@@ -164,7 +168,7 @@ public static class ImpactEndpoints
             ["facteurs"] = r.Impact.FactorIds,
             ["calcul"] = r.Impact.Arithmetic,
         }).ToList();
-        return Table(format, "echanges", table);
+        return Table(format, "echanges", table, ExchangeColumns);
     }
 
     private static async Task<IResult> IndicatorsAsync(string format, HttpContext http, AppDbContext db, ImpactService impact, CurrentActor actor, CancellationToken ct)
@@ -185,7 +189,7 @@ public static class ImpactEndpoints
             table.AddRange(ImpactService.ByOrganisation(rows).Select(g => Indicators("structure", g.Label, g.Totals)));
         }
 
-        return Table(format, "indicateurs", table);
+        return Table(format, "indicateurs", table, []);
     }
 
     private static Dictionary<string, object?> Indicators(string group, string label, ImpactTotals t) => new()
@@ -208,12 +212,12 @@ public static class ImpactEndpoints
         ["dangereux_reemployes_t"] = Math.Round(t.HazardousReusedT, 3),
     };
 
-    private static IResult Table(string format, string name, List<Dictionary<string, object?>> rows)
+    private static IResult Table(string format, string name, List<Dictionary<string, object?>> rows, IEnumerable<string> header)
     {
         if (format == "xlsx")
         {
             var stream = new MemoryStream();
-            stream.SaveAs(rows.Count > 0 ? rows.Select(r => (IDictionary<string, object?>)r).ToList() : [new Dictionary<string, object?> { ["vide"] = null }], sheetName: name);
+            stream.SaveAs(rows.Count > 0 ? rows.Select(r => (IDictionary<string, object?>)r).ToList() : [header.ToDictionary(h => h, _ => (object?)null)], sheetName: name);
             stream.Position = 0;
             return Results.File(stream, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"boucle-{name}.xlsx");
         }
@@ -224,13 +228,10 @@ public static class ImpactEndpoints
         }
 
         var csv = new StringBuilder();
-        if (rows.Count > 0)
+        csv.AppendLine(string.Join(',', rows.Count > 0 ? rows[0].Keys : header));
+        foreach (var r in rows)
         {
-            csv.AppendLine(string.Join(',', rows[0].Keys));
-            foreach (var r in rows)
-            {
-                csv.AppendLine(string.Join(',', r.Values.Select(Cell)));
-            }
+            csv.AppendLine(string.Join(',', r.Values.Select(Cell)));
         }
 
         return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", $"boucle-{name}.csv");

@@ -34,9 +34,16 @@
     if (data.kind === 'bars') {
       el.style.height = Math.max(240, 60 + data.labels.length * 34) + 'px';
     }
-    var chart = echarts.init(el, null, { renderer: 'svg' });
-    chart.setOption(options(data));
-    window.addEventListener('resize', function () { chart.resize(); });
+    var chart = echarts.init(el);
+    var o = options(data);
+    // No animation: ECharts' animation threw in headless Chromium, and a print must show the final chart.
+    o.animation = false;
+    chart.setOption(o);
+    window.addEventListener('resize', function () {
+      // A full-page capture resizes the window through sizes where the Sankey's view cannot be inverted.
+      if (el.clientWidth === 0 || el.clientHeight === 0) { return; }
+      try { chart.resize(); } catch (e) { /* keep the previous drawing; the table below has the figures */ }
+    });
   }
 
   function drawFlows(el) {
