@@ -52,7 +52,9 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         // A follow-up without a date or owner is refused next to its fields.
         var incomplete = await BoucleApp.PostFormAsync(facilitator, $"{profile}?handler=Meeting", new Dictionary<string, string>
         {
-            ["Meeting.Date"] = "2026-11-21", ["Meeting.PeopleMet"] = "Mme Dupuy", ["Meeting.FollowUp"] = "Rappeler",
+            ["Meeting.Date"] = "2026-11-21",
+            ["Meeting.PeopleMet"] = "Mme Dupuy",
+            ["Meeting.FollowUp"] = "Rappeler",
         }, profile);
         var incompleteHtml = WebUtility.HtmlDecode(await incomplete.Content.ReadAsStringAsync());
         Assert.Contains("Indiquez l'échéance", incompleteHtml, StringComparison.Ordinal);
