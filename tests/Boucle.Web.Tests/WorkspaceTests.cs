@@ -10,6 +10,7 @@ using Boucle.Web.Features.Workspace;
 using Boucle.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Boucle.Web.Tests;
 
@@ -51,7 +52,9 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         // A follow-up without a date or owner is refused next to its fields.
         var incomplete = await BoucleApp.PostFormAsync(facilitator, $"{profile}?handler=Meeting", new Dictionary<string, string>
         {
-            ["Meeting.Date"] = "2026-11-21", ["Meeting.PeopleMet"] = "Mme Dupuy", ["Meeting.FollowUp"] = "Rappeler",
+            ["Meeting.Date"] = "2026-11-21",
+            ["Meeting.PeopleMet"] = "Mme Dupuy",
+            ["Meeting.FollowUp"] = "Rappeler",
         }, profile);
         var incompleteHtml = WebUtility.HtmlDecode(await incomplete.Content.ReadAsStringAsync());
         Assert.Contains("Indiquez l'échéance", incompleteHtml, StringComparison.Ordinal);
@@ -300,6 +303,83 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         Assert.Contains("Territoire créé", journal, StringComparison.Ordinal);
         Assert.Contains("Animateur ou animatrice ajoutée", journal, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_listing_open_to_neighbours_reaches_a_neighbouring_territorys_search_and_matches_only_when_its_territory_shares()
+    {
+        var main = await MainTerritoryIdAsync();
+        // A demo offer and the need the engine pairs it with best; the need is copied into a territory 8 km from Bergerac.
+        var (offer, need) = await app.ScopedAsync(async db =>
+        {
+            var pairs = await ServiceAsync<Boucle.Web.Features.Synergies.SynergyService>().PairsAsync(db, main, 0.3, CancellationToken.None);
+            return (pairs[0].Offer.Id, pairs[0].Need.Id);
+        });
+        var (territoryId, flagged, unflagged) = await app.ScopedAsync(async db =>
+        {
+            var now = DateTime.UtcNow;
+            var suffix = Guid.NewGuid().ToString("N")[..8];
+            var territory = new Territory { Slug = $"voisin-{suffix}", Name = $"Voisin {suffix}", CenterLatitude = 44.92, CenterLongitude = 0.50, DefaultRadiusKm = 20, CreatedAt = now };
+            db.Territories.Add(territory);
+            await db.SaveChangesAsync();
+            var organisation = new Organisation { TerritoryId = territory.Id, Name = $"Voisine {suffix}", Latitude = 44.92, Longitude = 0.50, CreatedAt = now };
+            db.Organisations.Add(organisation);
+            await db.SaveChangesAsync();
+            Boucle.Web.Features.Listings.Listing Copy(bool open)
+            {
+                var copy = db.Listings.AsNoTracking().Single(l => l.Id == need);
+                copy.Id = 0;
+                copy.TerritoryId = territory.Id;
+                copy.OrganisationId = organisation.Id;
+                copy.ExternalKey = null;
+                copy.OpenToNeighbours = open;
+                copy.Latitude = 44.92;
+                copy.Longitude = 0.50;
+                db.Listings.Add(copy);
+                return copy;
+            }
+
+            var (yes, no) = (Copy(true), Copy(false));
+            await db.SaveChangesAsync();
+            return (territory.Id, yes.Id, no.Id);
+        });
+        ServiceAsync<Boucle.Web.Features.Synergies.ListingChanges>().Bump();
+
+        async Task<IReadOnlyList<int>> SearchedAsync() => await app.ScopedAsync(async db =>
+        {
+            using var scope = app.Services.CreateScope();
+            var search = scope.ServiceProvider.GetRequiredService<Boucle.Web.Features.Listings.ListingSearch>();
+            var page = await search.SearchAsync(new Boucle.Web.Features.Listings.ListingQuery { TerritoryId = main, PageSize = 500 }, CancellationToken.None);
+            return (IReadOnlyList<int>)[.. page.Items.Select(i => i.Id)];
+        });
+        async Task<IReadOnlyList<int>> MatchedAsync() => await app.ScopedAsync(async db =>
+            (IReadOnlyList<int>)[.. (await ServiceAsync<Boucle.Web.Features.Synergies.SynergyService>().MatchesForAsync(db, offer, 100, CancellationToken.None)).Select(m => m.Listing.Id)]);
+
+        // The neighbour does not share yet: neither copy is seen from the Grand Bergeracois.
+        Assert.DoesNotContain(flagged, await SearchedAsync());
+        Assert.DoesNotContain(flagged, await MatchedAsync());
+        Assert.Contains(need, await MatchedAsync());
+
+        var admin = await app.SignedInAsync(DemoSeeder.AdministratorEmail);
+        var page = await HtmlAsync(admin, $"/admin/territoires/{territoryId}");
+        Assert.Contains("Voisins de", page, StringComparison.Ordinal);
+        Assert.Contains("Grand Bergeracois", page, StringComparison.Ordinal);
+        await BoucleApp.PostFormAsync(admin, $"/admin/territoires/{territoryId}?handler=Sharing", new Dictionary<string, string> { ["open"] = "true" }, $"/admin/territoires/{territoryId}");
+
+        // Shared: the flagged copy comes in, the unflagged one stays home.
+        var searched = await SearchedAsync();
+        Assert.Contains(flagged, searched);
+        Assert.DoesNotContain(unflagged, searched);
+        var matched = await MatchedAsync();
+        Assert.Contains(flagged, matched);
+        Assert.DoesNotContain(unflagged, matched);
+
+        await BoucleApp.PostFormAsync(admin, $"/admin/territoires/{territoryId}?handler=Sharing", new Dictionary<string, string> { ["open"] = "false" }, $"/admin/territoires/{territoryId}");
+        Assert.DoesNotContain(flagged, await SearchedAsync());
+        Assert.DoesNotContain(flagged, await MatchedAsync());
+        Assert.Contains("Annonces ouvertes aux territoires voisins", await HtmlAsync(admin, "/admin/journal"), StringComparison.Ordinal);
+    }
+
+    private T ServiceAsync<T>() where T : notnull => app.Services.GetRequiredService<T>();
 
     private async Task<string> PreviewAsync(HttpClient client, string csv, string fileName)
     {
