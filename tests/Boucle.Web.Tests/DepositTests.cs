@@ -173,9 +173,22 @@ public abstract partial class DepositTests<TApp>(TApp app) : IClassFixture<TApp>
                 var published = now.AddDays(-daysAgo).AddHours(-1);
                 var l = new Listing
                 {
-                    TerritoryId = territory.Id, OrganisationId = o.Id, Type = type, Title = $"{title} {suffix}", CategoryCode = category, Quantity = quantity, Unit = unit,
-                    Frequency = frequency, AnnualQuantity = Listing.Annualise(quantity, frequency), Latitude = o.Latitude!.Value, Longitude = 5.0, Status = status,
-                    CreatedAt = published, UpdatedAt = published, PublishedAt = status == ListingStatus.Published ? published : null, ExpiresAt = now.AddDays(30),
+                    TerritoryId = territory.Id,
+                    OrganisationId = o.Id,
+                    Type = type,
+                    Title = $"{title} {suffix}",
+                    CategoryCode = category,
+                    Quantity = quantity,
+                    Unit = unit,
+                    Frequency = frequency,
+                    AnnualQuantity = Listing.Annualise(quantity, frequency),
+                    Latitude = o.Latitude!.Value,
+                    Longitude = 5.0,
+                    Status = status,
+                    CreatedAt = published,
+                    UpdatedAt = published,
+                    PublishedAt = status == ListingStatus.Published ? published : null,
+                    ExpiresAt = now.AddDays(30),
                 };
                 db.Listings.Add(l);
                 return l;
@@ -191,8 +204,16 @@ public abstract partial class DepositTests<TApp>(TApp app) : IClassFixture<TApp>
             await db.SaveChangesAsync();
             db.Set<Exchange>().Add(new Exchange
             {
-                TerritoryId = territory.Id, GiverOrganisationId = b.Id, TakerOrganisationId = a.Id, OfferListingId = exchanged.Id, Quantity = 100, Unit = QuantityUnit.T,
-                Date = DateOnly.FromDateTime(now), Operation = "R0", CreatedAt = now, RecordedByFacilitator = true,
+                TerritoryId = territory.Id,
+                GiverOrganisationId = b.Id,
+                TakerOrganisationId = a.Id,
+                OfferListingId = exchanged.Id,
+                Quantity = 100,
+                Unit = QuantityUnit.T,
+                Date = DateOnly.FromDateTime(now),
+                Operation = "R0",
+                CreatedAt = now,
+                RecordedByFacilitator = true,
             });
             await db.SaveChangesAsync();
             app.Services.GetRequiredService<ListingChanges>().Bump();

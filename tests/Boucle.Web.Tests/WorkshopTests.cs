@@ -161,7 +161,9 @@ public abstract partial class WorkshopTests<TApp>(TApp app) : IClassFixture<TApp
         {
             var ok = await person.PostAsync($"/atelier/{code}?handler=Save", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["__RequestVerificationToken"] = token, ["Card.Type"] = "Offer", ["Card.Text"] = $"Rouleau de papier {i}",
+                ["__RequestVerificationToken"] = token,
+                ["Card.Type"] = "Offer",
+                ["Card.Text"] = $"Rouleau de papier {i}",
             }));
             Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
         }
