@@ -100,7 +100,8 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
             var routeValue = Gen.Frequency(
                 (4, Gen.OneOf($"{ownId}", $"{otherId}")),
                 (2, Gen.Int.Select(i => i.ToString(CultureInfo.InvariantCulture))),
-                (1, QueryValue));
+                // A NUL in the path never reaches the application: Kestrel refuses it, and the test server throws.
+                (1, QueryValue.Where(v => !v.Contains("%00", StringComparison.Ordinal))));
             var query = Gen.Select(Gen.OneOf(parameters), QueryValue).Array[0, 6]
                 .Select(pairs => string.Join("&", pairs.Select(p => $"{p.Item1}={p.Item2}")));
             var writes = method is not ("GET" or "HEAD");
