@@ -120,7 +120,7 @@ for section, minimum in (("vulnerabilities", 2), ("anomalies", 0)):
             bad += serious
             lines.append(f"  [{'FAIL' if serious else 'info'}] {section}/{category} level {level}: {item.get('method')} {item.get('path')} {item.get('parameter') or ''} {item.get('info', '')[:200]}")
 total = sum(len(v) for s in ("vulnerabilities", "anomalies") for v in (doc.get(s) or {}).values())
-print(f"wapiti ({sys.argv[2]}): {len(doc.get('infos', {}).get('crawled_pages', []) or [])} pages crawled, {total} finding(s), {bad} of medium severity or above")
+print(f"wapiti ({sys.argv[2]}): {total} finding(s), {bad} of medium severity or above")
 print("\n".join(lines))
 print(f"WAPITI_BAD={bad}")
 PY

@@ -149,6 +149,24 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex RouteParameter();
 
+    [Fact]
+    public async Task A_post_with_a_forged_antiforgery_token_is_refused_with_a_400_page_not_a_500()
+    {
+        var member = await app.SignedInAsync("garage-vidal@demo.example.org");
+        foreach (var (url, fields) in new[]
+        {
+            ("/langue", "culture=en&returnUrl=%2F"),
+            ("/alertes/nouvelle", "Name=Palettes&Frequency=Daily"),
+            ("/structures/nouvelle", "Input.Name=Atelier"),
+        })
+        {
+            using var content = new StringContent(fields + "&__RequestVerificationToken=CfDJ8forged", Encoding.ASCII, "application/x-www-form-urlencoded");
+            using var response = await member.PostAsync(url, content);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("Demande incorrecte", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     // ---- The forms.
 
     private sealed record Form(string Page, string Action, IReadOnlyDictionary<string, string[]> Fields);
