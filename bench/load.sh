@@ -41,7 +41,7 @@ ids=$(curl -sf "$base/api/v1/listings?page_size=50" | grep -o '"id":[0-9]*' | cu
 lua="$data/paths.lua"
 {
   echo 'local paths = {'
-  for q in palette bois carton "compost+vert" "fût" ferraille; do
+  for q in palette bois carton "compost+vert" "f%C3%BBt" ferraille; do
     echo "  '/annonces?q=$q', '/api/v1/listings?q=$q', '/api/v1/listings?q=$q&near=44.85,0.48&radius_km=30',"
   done
   echo "  '/annonces', '/annonces?type=Need', '/api/v1/listings/geojson', '/',"

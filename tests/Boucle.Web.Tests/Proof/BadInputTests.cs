@@ -100,7 +100,8 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
             var routeValue = Gen.Frequency(
                 (4, Gen.OneOf($"{ownId}", $"{otherId}")),
                 (2, Gen.Int.Select(i => i.ToString(CultureInfo.InvariantCulture))),
-                (1, QueryValue));
+                // A NUL in the path never reaches the application: Kestrel refuses it, and the test server throws.
+                (1, QueryValue.Where(v => !v.Contains("%00", StringComparison.Ordinal))));
             var query = Gen.Select(Gen.OneOf(parameters), QueryValue).Array[0, 6]
                 .Select(pairs => string.Join("&", pairs.Select(p => $"{p.Item1}={p.Item2}")));
             var writes = method is not ("GET" or "HEAD");
@@ -147,6 +148,24 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex RouteParameter();
+
+    [Fact]
+    public async Task A_post_with_a_forged_antiforgery_token_is_refused_with_a_400_page_not_a_500()
+    {
+        var member = await app.SignedInAsync("garage-vidal@demo.example.org");
+        foreach (var (url, fields) in new[]
+        {
+            ("/langue", "culture=en&returnUrl=%2F"),
+            ("/alertes/nouvelle", "Name=Palettes&Frequency=Daily"),
+            ("/structures/nouvelle", "Input.Name=Atelier"),
+        })
+        {
+            using var content = new StringContent(fields + "&__RequestVerificationToken=CfDJ8forged", Encoding.ASCII, "application/x-www-form-urlencoded");
+            using var response = await member.PostAsync(url, content);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("Demande incorrecte", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
 
     // ---- The forms.
 

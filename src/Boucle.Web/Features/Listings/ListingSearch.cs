@@ -83,6 +83,9 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
 {
     public async Task<ListingPage> SearchAsync(ListingQuery query, CancellationToken ct)
     {
+        // PostgreSQL refuses the NUL character in a text parameter (a 500 found by the bad-input
+        // tests); no category or word contains one, so it is dropped rather than answered as an error.
+        query = query with { Words = query.Words?.Replace("\0", "", StringComparison.Ordinal), Category = query.Category?.Replace("\0", "", StringComparison.Ordinal), WastePrefix = query.WastePrefix?.Replace("\0", "", StringComparison.Ordinal) };
         var listings = db.Listings.AsNoTracking()
             .Where(l => (l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved) && !l.Organisation!.Suspended);
         if (query.TerritoryId is { } territory)

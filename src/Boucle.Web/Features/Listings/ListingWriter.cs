@@ -76,7 +76,17 @@ public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider
             errors[nameof(input.WasteCode)] = ["Code déchet inconnu : six chiffres de la liste européenne, par exemple 15 01 03."];
         }
 
-        if (!string.IsNullOrWhiteSpace(input.CategoryCode) && !await db.Categories.AnyAsync(c => c.Code == input.CategoryCode, ct))
+        // PostgreSQL refuses the NUL character in text (a 500 found by the bad-input tests); other
+        // control characters have no business in a listing either. Tab and line breaks stay.
+        foreach (var (field, text) in new[] { (nameof(input.Title), input.Title), (nameof(input.Description), input.Description), (nameof(input.CategoryCode), input.CategoryCode), (nameof(input.WasteCode), input.WasteCode) })
+        {
+            if (text is not null && text.Any(c => char.IsControl(c) && c is not ('\t' or '\r' or '\n')))
+            {
+                errors[field] = ["Ce texte contient un caractère de contrôle non autorisé."];
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(input.CategoryCode) && !errors.ContainsKey(nameof(input.CategoryCode)) && !await db.Categories.AnyAsync(c => c.Code == input.CategoryCode, ct))
         {
             errors[nameof(input.CategoryCode)] = ["Catégorie inconnue."];
         }
