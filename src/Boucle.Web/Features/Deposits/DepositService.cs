@@ -58,7 +58,7 @@ public sealed record DepositReport(int TerritoryId, string TerritoryName, int Th
 /// Adds up the flows nobody takes. A published listing of the territory is in a deposit when:
 /// it is not part of an accepted synergy nor of a recorded exchange, and the engine proposes no
 /// counterpart scoring at least the threshold within the territory's reach (its default search radius);
-/// see docs/decisions/0006-shop-workshops-and-deposits.md.
+/// see docs/decisions/0008-workshops-and-deposits.md.
 public sealed class DepositService(AppDbContext db, SynergyService synergies, CategoryCatalogue catalogue, ReferenceData reference, TimeProvider time)
 {
     /// Square size of the map grid, in degrees (about 11 km north–south, 8 km east–west at 45° N).
