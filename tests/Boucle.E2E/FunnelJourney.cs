@@ -16,6 +16,8 @@ public sealed class FunnelJourney(BoucleServer server, ITestOutputHelper output)
     [Fact]
     public async Task A_suggested_pair_becomes_a_confirmed_exchange()
     {
+        // The territory's public impact page, before: its count of exchanges moves once the exchange is confirmed.
+        var exchangesBefore = await CountedExchangesAsync();
         await SignInAsync(DemoSeeder.FacilitatorEmail, DemoSeeder.DemoPassword);
         await GoAsync("/animation/synergies");
         // The least relevant open pair of the first page: the other synergy journey takes the best ones.
@@ -92,6 +94,16 @@ public sealed class FunnelJourney(BoucleServer server, ITestOutputHelper output)
         // The synergy has had its first delivery.
         await GoAsync($"/synergies/{id}");
         await Expect(Page.Locator("dl.facts .badge")).ToHaveTextAsync("Premier échange");
+
+        // The dashboard counts it.
+        Assert.Equal(exchangesBefore + 1, await CountedExchangesAsync());
+    }
+
+    private async Task<int> CountedExchangesAsync()
+    {
+        await GoAsync("/impact");
+        var text = await Page.Locator("[data-figure=exchanges] strong").InnerTextAsync();
+        return int.Parse(Regex.Replace(text, @"\D", ""), CultureInfo.InvariantCulture);
     }
 
     private async Task<(int Id, string GiverKey, string TakerKey, string GiverName, string TakerName)> SynergyAsync(int offer, int need)

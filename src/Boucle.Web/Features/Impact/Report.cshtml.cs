@@ -77,11 +77,23 @@ public sealed class ReportModel(AppDbContext db, ImpactService impact, CurrentAc
 
     private static (string?, Organisations.OrganisationKind, string) PathwayKey(ImpactRow r) => (r.CategoryCode, r.Taker.Kind, ImpactCalculator.OperationLabel(r.Operation));
 
-    /// Synergies by funnel stage (suggested, contact, agreed, first delivery, recurring, abandoned) in the period.
-    /// Empty until the synergy funnel is merged: the coordinator fills this in from the Synergy entity.
-    private static Task<IReadOnlyList<StageCount>> SynergiesByStageAsync(int territoryId, DateOnly from, DateOnly to, CancellationToken ct)
+    /// Synergies by the stage they stood at on the period's last day, counting those that moved during the
+    /// period (created, advanced or abandoned in it) or were still open then: the funnel as the funder saw it.
+    private async Task<IReadOnlyList<StageCount>> SynergiesByStageAsync(int territoryId, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        _ = (territoryId, from, to, ct);
-        return Task.FromResult<IReadOnlyList<StageCount>>([]);
+        var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var steps = await db.Set<SynergyStep>().AsNoTracking()
+            .Where(st => st.At < end && db.Set<Synergy>().Any(s => s.Id == st.SynergyId && s.TerritoryId == territoryId))
+            .Select(st => new { st.SynergyId, st.ToStage, st.At, st.Id })
+            .ToListAsync(ct);
+        var stages = steps.GroupBy(st => st.SynergyId)
+            .Select(g => (Last: g.OrderBy(st => st.At).ThenBy(st => st.Id).Last(), Moved: g.Any(st => st.At >= start)))
+            .Where(x => x.Moved || x.Last.ToStage is not SynergyStage.Abandoned)
+            .GroupBy(x => x.Last.ToStage)
+            .ToDictionary(g => g.Key, g => g.Count());
+        return stages.Count == 0
+            ? []
+            : [.. SynergyFunnel.Chain.Append(SynergyStage.Abandoned).Select(st => new StageCount(SynergyFunnel.Label(st), stages.GetValueOrDefault(st)))];
     }
 }
