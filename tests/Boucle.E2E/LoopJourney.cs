@@ -19,12 +19,12 @@ public sealed partial class LoopJourney(BoucleServer server, ITestOutputHelper o
 
         await SignInAsDemoOwnerAsync("rie-parc-des-vaures");
         await GoAsync("/boucle");
-        await SubmitAsync(Page.GetByRole(AriaRole.Link, new() { Name = "Restaurant inter-entreprises du Parc des Vaures" }));
+        await SubmitAsync(Page.Locator("main").GetByRole(AriaRole.Link, new() { Name = "Restaurant inter-entreprises du Parc des Vaures" }));
         await Expect(Page).ToHaveURLAsync(CanteenUrl());
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Obligations" })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Table, new() { Name = "Campagnes de pesée, en grammes par repas (référence ADEME du secteur entre parenthèses)" })).ToContainTextAsync("02/02/2026");
 
-        await SubmitAsync(Page.GetByRole(AriaRole.Link, new() { Name = "Ajouter une campagne de pesée" }));
+        await SubmitAsync(Page.GetByRole(AriaRole.Button, new() { Name = "Ajouter une campagne de pesée" }));
         await Page.GetByLabel("Début de la période").FillAsync("2026-02-04");
         await Page.GetByLabel("Fin de la période").FillAsync("2026-02-10");
         await Page.GetByLabel("Couverts sur la période").FillAsync("1600");
