@@ -30,7 +30,7 @@ public sealed partial class LoopJourney(BoucleServer server, ITestOutputHelper o
         await Page.GetByLabel("Couverts sur la période").FillAsync("1600");
         await Page.GetByLabel("Masse totale gaspillée (kg)").FillAsync("150");
         await SubmitAsync(Button("Enregistrer la campagne"));
-        await Expect(FieldError("Input_PeriodStart")).ToContainTextAsync("chevauche la campagne du 02/02/2026 au 06/02/2026");
+        await Expect(Page.Locator("#Input_PeriodStart-error")).ToContainTextAsync("chevauche la campagne du 02/02/2026 au 06/02/2026");
         await Expect(Page.Locator("#Input_PeriodStart")).ToHaveAttributeAsync("aria-invalid", "true");
 
         await Page.GetByLabel("Début de la période").FillAsync("2026-11-02");
