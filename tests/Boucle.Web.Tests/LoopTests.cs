@@ -279,7 +279,11 @@ public abstract class LoopTests<TApp>(TApp app) : IClassFixture<TApp>
         var farm = await app.SignedInAsync(w.FarmMemberEmail);
         var refused = await BoucleApp.PostFormAsync(farm, "/boucle/transfert", new Dictionary<string, string>
         {
-            ["Input.Date"] = "2026-06-01", ["Input.FromOrganisationId"] = Id(w.CanteenA), ["Input.ToOrganisationId"] = Id(w.Site), ["Input.MassKg"] = "100", ["Input.Stream"] = "KitchenWaste",
+            ["Input.Date"] = "2026-06-01",
+            ["Input.FromOrganisationId"] = Id(w.CanteenA),
+            ["Input.ToOrganisationId"] = Id(w.Site),
+            ["Input.MassKg"] = "100",
+            ["Input.Stream"] = "KitchenWaste",
         });
         Assert.Contains("Vous n'agissez ni pour le producteur ni pour le site", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(0, await app.ScopedAsync(db => db.Set<BiowasteTransfer>().CountAsync(t => t.FromOrganisationId == w.CanteenA)));
@@ -301,8 +305,14 @@ public abstract class LoopTests<TApp>(TApp app) : IClassFixture<TApp>
         var member = await app.SignedInAsync(w.CanteenMemberEmail);
         var form = new Dictionary<string, string>
         {
-            ["Input.Date"] = "2026-06-01", ["Input.FromOrganisationId"] = Id(w.CanteenA), ["Input.ToOrganisationId"] = Id(w.Site), ["Input.MassKg"] = "420",
-            ["Input.Stream"] = "KitchenWaste", ["Input.Weighed"] = "true", ["Input.TransportMode"] = "Van", ["Input.Carrier"] = "Collecte 24",
+            ["Input.Date"] = "2026-06-01",
+            ["Input.FromOrganisationId"] = Id(w.CanteenA),
+            ["Input.ToOrganisationId"] = Id(w.Site),
+            ["Input.MassKg"] = "420",
+            ["Input.Stream"] = "KitchenWaste",
+            ["Input.Weighed"] = "true",
+            ["Input.TransportMode"] = "Van",
+            ["Input.Carrier"] = "Collecte 24",
         };
         Assert.Equal(HttpStatusCode.Redirect, (await BoucleApp.PostFormAsync(member, "/boucle/transfert", form)).StatusCode);
         var transfer = await app.ScopedAsync(db => db.Set<BiowasteTransfer>().SingleAsync(t => t.FromOrganisationId == w.CanteenA));
@@ -342,7 +352,10 @@ public abstract class LoopTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static Dictionary<string, string> Weighing(string start, string end) => new()
     {
-        ["Input.PeriodStart"] = start, ["Input.PeriodEnd"] = end, ["Input.MealCount"] = "500", ["Input.TotalMass"] = "45",
+        ["Input.PeriodStart"] = start,
+        ["Input.PeriodEnd"] = end,
+        ["Input.MealCount"] = "500",
+        ["Input.TotalMass"] = "45",
     };
 
     private static async Task<HttpResponseMessage> ImportAsync(HttpClient client, string page, string kind, string csv)
@@ -394,8 +407,13 @@ public abstract class LoopTests<TApp>(TApp app) : IClassFixture<TApp>
                 n++;
                 var o = new Organisation
                 {
-                    TerritoryId = territory.Id, Name = $"{name} {suffix}", Kind = kind, Siret = $"{Math.Abs(suffix.GetHashCode(StringComparison.Ordinal)) % 100_000_000:D8}{n:D6}",
-                    Latitude = 44.85 + (n * 0.01), Longitude = 0.48 + (n * 0.01), CreatedAt = now,
+                    TerritoryId = territory.Id,
+                    Name = $"{name} {suffix}",
+                    Kind = kind,
+                    Siret = $"{Math.Abs(suffix.GetHashCode(StringComparison.Ordinal)) % 100_000_000:D8}{n:D6}",
+                    Latitude = 44.85 + (n * 0.01),
+                    Longitude = 0.48 + (n * 0.01),
+                    CreatedAt = now,
                 };
                 db.Organisations.Add(o);
                 return o;

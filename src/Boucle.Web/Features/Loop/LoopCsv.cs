@@ -38,32 +38,56 @@ public sealed class LoopCsv(AppDbContext db, LoopWriter writer)
 
     private static readonly Dictionary<string, string> PurchaseFieldColumns = new()
     {
-        [nameof(PurchaseForm.Date)] = "date", [nameof(PurchaseForm.Description)] = "description", [nameof(PurchaseForm.Supplier)] = "fournisseur",
-        [nameof(PurchaseForm.PriceHt)] = "prix_ht", [nameof(PurchaseForm.Family)] = "famille_produits", [nameof(PurchaseForm.Labels)] = "categories_egalim",
-        [nameof(PurchaseForm.Origin)] = "origine", [nameof(PurchaseForm.LocalDefinition)] = "definition_local", [nameof(PurchaseForm.QuantityKg)] = "quantite_kg",
+        [nameof(PurchaseForm.Date)] = "date",
+        [nameof(PurchaseForm.Description)] = "description",
+        [nameof(PurchaseForm.Supplier)] = "fournisseur",
+        [nameof(PurchaseForm.PriceHt)] = "prix_ht",
+        [nameof(PurchaseForm.Family)] = "famille_produits",
+        [nameof(PurchaseForm.Labels)] = "categories_egalim",
+        [nameof(PurchaseForm.Origin)] = "origine",
+        [nameof(PurchaseForm.LocalDefinition)] = "definition_local",
+        [nameof(PurchaseForm.QuantityKg)] = "quantite_kg",
         [nameof(PurchaseForm.SupplierOrganisationId)] = "siret_fournisseur",
     };
 
     private static readonly Dictionary<string, string> MeasurementFieldColumns = new()
     {
-        [nameof(MeasurementForm.PeriodStart)] = "period_start_date", [nameof(MeasurementForm.PeriodEnd)] = "period_end_date",
-        [nameof(MeasurementForm.MealCount)] = "meal_count", [nameof(MeasurementForm.TotalMass)] = "total_mass",
-        ["PreparationTotal"] = "preparation_total_mass", ["PreparationEdible"] = "preparation_edible_mass", ["PreparationInedible"] = "preparation_inedible_mass",
-        ["UnservedTotal"] = "unserved_total_mass", ["UnservedEdible"] = "unserved_edible_mass", ["UnservedInedible"] = "unserved_inedible_mass",
-        ["LeftoversTotal"] = "leftovers_total_mass", ["LeftoversEdible"] = "leftovers_edible_mass", ["LeftoversInedible"] = "leftovers_inedible_mass",
+        [nameof(MeasurementForm.PeriodStart)] = "period_start_date",
+        [nameof(MeasurementForm.PeriodEnd)] = "period_end_date",
+        [nameof(MeasurementForm.MealCount)] = "meal_count",
+        [nameof(MeasurementForm.TotalMass)] = "total_mass",
+        ["PreparationTotal"] = "preparation_total_mass",
+        ["PreparationEdible"] = "preparation_edible_mass",
+        ["PreparationInedible"] = "preparation_inedible_mass",
+        ["UnservedTotal"] = "unserved_total_mass",
+        ["UnservedEdible"] = "unserved_edible_mass",
+        ["UnservedInedible"] = "unserved_inedible_mass",
+        ["LeftoversTotal"] = "leftovers_total_mass",
+        ["LeftoversEdible"] = "leftovers_edible_mass",
+        ["LeftoversInedible"] = "leftovers_inedible_mass",
     };
 
     private static readonly Dictionary<string, string> TransferFieldColumns = new()
     {
-        [nameof(TransferForm.Date)] = "date", [nameof(TransferForm.FromOrganisationId)] = "siret_origine", [nameof(TransferForm.ToOrganisationId)] = "siret_destination",
-        [nameof(TransferForm.MassKg)] = "masse_kg", [nameof(TransferForm.Stream)] = "flux", [nameof(TransferForm.Carrier)] = "transporteur",
-        [nameof(TransferForm.TransportMode)] = "mode_transport", [nameof(TransferForm.DistanceKm)] = "distance_km",
+        [nameof(TransferForm.Date)] = "date",
+        [nameof(TransferForm.FromOrganisationId)] = "siret_origine",
+        [nameof(TransferForm.ToOrganisationId)] = "siret_destination",
+        [nameof(TransferForm.MassKg)] = "masse_kg",
+        [nameof(TransferForm.Stream)] = "flux",
+        [nameof(TransferForm.Carrier)] = "transporteur",
+        [nameof(TransferForm.TransportMode)] = "mode_transport",
+        [nameof(TransferForm.DistanceKm)] = "distance_km",
     };
 
     private static readonly Dictionary<string, string> DeliveryFieldColumns = new()
     {
-        [nameof(DeliveryForm.Date)] = "date", [nameof(DeliveryForm.FromOrganisationId)] = "siret_origine", [nameof(DeliveryForm.ToOrganisationId)] = "siret_destination",
-        [nameof(DeliveryForm.Product)] = "produit", [nameof(DeliveryForm.MassT)] = "masse_t", [nameof(DeliveryForm.AreaHa)] = "surface_ha", [nameof(DeliveryForm.Crop)] = "culture",
+        [nameof(DeliveryForm.Date)] = "date",
+        [nameof(DeliveryForm.FromOrganisationId)] = "siret_origine",
+        [nameof(DeliveryForm.ToOrganisationId)] = "siret_destination",
+        [nameof(DeliveryForm.Product)] = "produit",
+        [nameof(DeliveryForm.MassT)] = "masse_t",
+        [nameof(DeliveryForm.AreaHa)] = "surface_ha",
+        [nameof(DeliveryForm.Crop)] = "culture",
     };
 
     /// Rows as dictionaries (line number, values), or the file-level error.

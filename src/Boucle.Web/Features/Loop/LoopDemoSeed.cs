@@ -33,10 +33,17 @@ public sealed class LoopDemoSeed(AppDbContext db, LoopWriter writer, ILogger<Loo
             var org = orgs[row["organisation"]];
             var p = writer.Profile(org.Id, new CanteenProfileForm
             {
-                Sector = row["sector"], MealsPerDay = row["meals_per_day"], MealsPerYear = row["meals_per_year"], Management = row["management"],
-                Production = row["production"], MaCantineId = row["ma_cantine_id"], DiagnosisDate = row["diagnosis_date"],
-                HasActionPlan = FieldReader.Yes(row["action_plan"]), HasDonationAgreement = FieldReader.Yes(row["donation_agreement"]),
-                SortsBiowaste = FieldReader.Yes(row["sorts_biowaste"]), LastDeclaredYear = row["last_declared_year"],
+                Sector = row["sector"],
+                MealsPerDay = row["meals_per_day"],
+                MealsPerYear = row["meals_per_year"],
+                Management = row["management"],
+                Production = row["production"],
+                MaCantineId = row["ma_cantine_id"],
+                DiagnosisDate = row["diagnosis_date"],
+                HasActionPlan = FieldReader.Yes(row["action_plan"]),
+                HasDonationAgreement = FieldReader.Yes(row["donation_agreement"]),
+                SortsBiowaste = FieldReader.Yes(row["sorts_biowaste"]),
+                LastDeclaredYear = row["last_declared_year"],
             }, null);
             Add(p, "cantine " + org.Name);
         }
@@ -46,10 +53,22 @@ public sealed class LoopDemoSeed(AppDbContext db, LoopWriter writer, ILogger<Loo
         {
             var form = new MeasurementForm
             {
-                PeriodStart = row["period_start_date"], PeriodEnd = row["period_end_date"], MealCount = row["meal_count"], TotalMass = row["total_mass"],
-                PreparationTotal = row["preparation_total_mass"], PreparationSorted = row["preparation_is_sorted"], PreparationEdible = row["preparation_edible_mass"], PreparationInedible = row["preparation_inedible_mass"],
-                UnservedTotal = row["unserved_total_mass"], UnservedSorted = row["unserved_is_sorted"], UnservedEdible = row["unserved_edible_mass"], UnservedInedible = row["unserved_inedible_mass"],
-                LeftoversTotal = row["leftovers_total_mass"], LeftoversSorted = row["leftovers_is_sorted"], LeftoversEdible = row["leftovers_edible_mass"], LeftoversInedible = row["leftovers_inedible_mass"],
+                PeriodStart = row["period_start_date"],
+                PeriodEnd = row["period_end_date"],
+                MealCount = row["meal_count"],
+                TotalMass = row["total_mass"],
+                PreparationTotal = row["preparation_total_mass"],
+                PreparationSorted = row["preparation_is_sorted"],
+                PreparationEdible = row["preparation_edible_mass"],
+                PreparationInedible = row["preparation_inedible_mass"],
+                UnservedTotal = row["unserved_total_mass"],
+                UnservedSorted = row["unserved_is_sorted"],
+                UnservedEdible = row["unserved_edible_mass"],
+                UnservedInedible = row["unserved_inedible_mass"],
+                LeftoversTotal = row["leftovers_total_mass"],
+                LeftoversSorted = row["leftovers_is_sorted"],
+                LeftoversEdible = row["leftovers_edible_mass"],
+                LeftoversInedible = row["leftovers_inedible_mass"],
             };
             Add(await writer.MeasurementAsync(orgs[row["organisation"]].Id, form, [], ct), "pesée " + row["period_start_date"]);
             await db.SaveChangesAsync(ct);
@@ -59,9 +78,17 @@ public sealed class LoopDemoSeed(AppDbContext db, LoopWriter writer, ILogger<Loo
         {
             var form = new PurchaseForm
             {
-                Date = row["date"], Description = row["description"], Supplier = row["fournisseur"], PriceHt = row["prix_ht"], Family = row["famille_produits"],
-                Labels = [row["categories_egalim"]], Origin = row["origine"], ShortCircuit = FieldReader.Yes(row["est_circuit_court"]), Local = FieldReader.Yes(row["est_local"]),
-                LocalDefinition = row["definition_local"], QuantityKg = row["quantite_kg"],
+                Date = row["date"],
+                Description = row["description"],
+                Supplier = row["fournisseur"],
+                PriceHt = row["prix_ht"],
+                Family = row["famille_produits"],
+                Labels = [row["categories_egalim"]],
+                Origin = row["origine"],
+                ShortCircuit = FieldReader.Yes(row["est_circuit_court"]),
+                Local = FieldReader.Yes(row["est_local"]),
+                LocalDefinition = row["definition_local"],
+                QuantityKg = row["quantite_kg"],
                 SupplierOrganisationId = row["supplier_organisation"] is { Length: > 0 } s ? Id(s) : null,
             };
             Add(await writer.PurchaseAsync(orgs[row["organisation"]], form, ct), "achat " + row["description"]);
@@ -72,8 +99,14 @@ public sealed class LoopDemoSeed(AppDbContext db, LoopWriter writer, ILogger<Loo
         {
             var parsed = await writer.TransferAsync(new TransferForm
             {
-                Date = row["date"], FromOrganisationId = Id(row["from"]), ToOrganisationId = Id(row["to"]), MassKg = row["masse_kg"],
-                Weighed = FieldReader.Yes(row["pesee"]), Stream = row["flux"], Carrier = row["transporteur"], TransportMode = row["mode_transport"],
+                Date = row["date"],
+                FromOrganisationId = Id(row["from"]),
+                ToOrganisationId = Id(row["to"]),
+                MassKg = row["masse_kg"],
+                Weighed = FieldReader.Yes(row["pesee"]),
+                Stream = row["flux"],
+                Carrier = row["transporteur"],
+                TransportMode = row["mode_transport"],
             }, Seeder, null, ct);
             if (parsed.Value is not { } t)
             {
@@ -100,8 +133,14 @@ public sealed class LoopDemoSeed(AppDbContext db, LoopWriter writer, ILogger<Loo
         {
             Add(await writer.OutputAsync(new OutputForm
             {
-                SiteOrganisationId = Id(row["site"]), PeriodStart = row["period_start"], PeriodEnd = row["period_end"], InputT = row["input_t"],
-                Product = row["product"], OutputT = row["output_t"], Standard = row["standard"], AnalysisReference = row["analysis_reference"],
+                SiteOrganisationId = Id(row["site"]),
+                PeriodStart = row["period_start"],
+                PeriodEnd = row["period_end"],
+                InputT = row["input_t"],
+                Product = row["product"],
+                OutputT = row["output_t"],
+                Standard = row["standard"],
+                AnalysisReference = row["analysis_reference"],
             }, Seeder, ct), "production " + row["site"]);
         }
 
@@ -109,9 +148,13 @@ public sealed class LoopDemoSeed(AppDbContext db, LoopWriter writer, ILogger<Loo
         {
             Add(await writer.DeliveryAsync(new DeliveryForm
             {
-                Date = row["date"], FromOrganisationId = Id(row["from"]), ToOrganisationId = Id(row["to"]),
+                Date = row["date"],
+                FromOrganisationId = Id(row["from"]),
+                ToOrganisationId = Id(row["to"]),
                 Product = row["produit"] == "digestat" ? nameof(TreatmentProduct.Digestate) : nameof(TreatmentProduct.Compost),
-                MassT = row["masse_t"], AreaHa = row["surface_ha"], Crop = row["culture"],
+                MassT = row["masse_t"],
+                AreaHa = row["surface_ha"],
+                Crop = row["culture"],
             }, Seeder, ct), "livraison " + row["date"]);
         }
 

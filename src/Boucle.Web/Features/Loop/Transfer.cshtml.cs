@@ -28,9 +28,15 @@ public sealed class TransferModel(AppDbContext db, CurrentActor actor, LoopWrite
 
             Input = new TransferForm
             {
-                Date = t!.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), FromOrganisationId = t.FromOrganisationId.ToString(CultureInfo.InvariantCulture),
-                ToOrganisationId = t.ToOrganisationId.ToString(CultureInfo.InvariantCulture), MassKg = t.MassKg.ToString(CultureInfo.InvariantCulture), Weighed = t.Weighed,
-                Stream = t.Stream.ToString(), Carrier = t.Carrier, TransportMode = t.TransportMode.ToString(), DistanceKm = t.DistanceKm?.ToString(CultureInfo.InvariantCulture),
+                Date = t!.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                FromOrganisationId = t.FromOrganisationId.ToString(CultureInfo.InvariantCulture),
+                ToOrganisationId = t.ToOrganisationId.ToString(CultureInfo.InvariantCulture),
+                MassKg = t.MassKg.ToString(CultureInfo.InvariantCulture),
+                Weighed = t.Weighed,
+                Stream = t.Stream.ToString(),
+                Carrier = t.Carrier,
+                TransportMode = t.TransportMode.ToString(),
+                DistanceKm = t.DistanceKm?.ToString(CultureInfo.InvariantCulture),
             };
         }
 
