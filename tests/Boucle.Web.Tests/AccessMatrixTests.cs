@@ -255,7 +255,12 @@ public abstract partial class AccessMatrixTests<TApp>(TApp app) : IClassFixture<
         var askerId = await db.Memberships.Where(m => m.OrganisationId == c.Id && m.Role == MemberRole.Owner).Select(m => m.UserId).FirstAsync();
         var conversation = new Conversation
         {
-            ListingId = listing.Id, OwnerOrganisationId = a.Id, AskerOrganisationId = c.Id, StartedByUserId = askerId, CreatedAt = now, LastMessageAt = now,
+            ListingId = listing.Id,
+            OwnerOrganisationId = a.Id,
+            AskerOrganisationId = c.Id,
+            StartedByUserId = askerId,
+            CreatedAt = now,
+            LastMessageAt = now,
             Messages = [new Message { SenderOrganisationId = c.Id, SenderUserId = askerId, Body = "Question pour la matrice des droits.", CreatedAt = now }],
         };
         db.Add(conversation);
