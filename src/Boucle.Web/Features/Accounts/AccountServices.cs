@@ -79,6 +79,7 @@ public static class AccountServices
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new Shared.UnknownHandlerFilter()));
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentActor>();
         services.AddAuthorization();

@@ -28,15 +28,25 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapCulture(this IEndpointRouteBuilder app)
     {
         // A plain form post switches the language, so it works without JavaScript.
-        app.MapPost("/langue", (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string culture, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl) =>
+        app.MapPost("/langue", async (HttpContext context) =>
         {
+            // The form is read only once its antiforgery token is known good (reading it otherwise throws).
+            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } || !context.Request.HasFormContentType)
+            {
+                // Answered here: the French error page, re-executed as a post, would read the form again.
+                return Results.Text("Formulaire expiré : rechargez la page puis réessayez.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var culture = form["culture"].ToString();
+            var returnUrl = form["returnUrl"].ToString();
             var chosen = culture == "en" ? "en" : "fr-FR";
             context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = context.Request.IsHttps });
             var target = !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
             return Results.LocalRedirect(target);
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
         return app;
     }
 }

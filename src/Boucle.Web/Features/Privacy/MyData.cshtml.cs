@@ -81,7 +81,7 @@ public sealed class MyDataModel(PersonalData data, UserManager<AppUser> users, S
 
         await data.DeleteAccountAsync(user.Id, ct);
         await signIn.SignOutAsync();
-        return RedirectToPage("/Privacy/Policy", new { supprime = true });
+        return LocalRedirect("/confidentialite?supprime=true");
     }
 
     private string FileName(string extension) => $"boucle-mes-donnees-{time.GetUtcNow():yyyy-MM-dd}.{extension}";
