@@ -57,6 +57,7 @@ public abstract partial class AccessMatrixTests<TApp>(TApp app) : IClassFixture<
         ("/structures/{id}/membres", [Role.Visitor, Role.OtherOrganisation, Role.OtherFacilitator]),
         ("/moderation", [Role.Visitor]),
         ("/animation", [Role.Visitor, Role.OtherOrganisation, .. Organisation]),
+        ("/animation/import/modele.csv", []), // the import template holds no data: column names and one example row
         ("/animation/structures/{id}", [Role.Visitor, Role.OtherOrganisation, Role.OtherFacilitator, .. Organisation]),
         ("/admin", [.. Everyone.Except([Role.Administrator])]),
     ];

@@ -155,6 +155,7 @@ public abstract partial class DepositTests<TApp>(TApp app) : IClassFixture<TApp>
             var facilitator = DemoSeeder.ConfirmedUser($"animation-{suffix}@plateau.example.org", "Animatrice du plateau", hash, now);
             var member = DemoSeeder.ConfirmedUser($"membre-{suffix}@plateau.example.org", "Membre du plateau", hash, now);
             db.Users.AddRange(facilitator, member);
+            DemoSeeder.UseDemoAuthenticator(db, facilitator);
             await db.SaveChangesAsync();
             db.TerritoryFacilitators.Add(new TerritoryFacilitator { TerritoryId = territory.Id, UserId = facilitator.Id, Since = now });
             Organisation Org(Territory at, string name, double latitude, string? naf = null) =>

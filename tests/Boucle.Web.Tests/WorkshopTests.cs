@@ -217,6 +217,7 @@ public abstract partial class WorkshopTests<TApp>(TApp app) : IClassFixture<TApp
             db.Territories.Add(territory);
             var user = DemoSeeder.ConfirmedUser($"animation-{suffix}@causse.example.org", "Animateur du causse", new PasswordHasher<AppUser>().HashPassword(null!, DemoSeeder.DemoPassword), now);
             db.Users.Add(user);
+            DemoSeeder.UseDemoAuthenticator(db, user);
             await db.SaveChangesAsync();
             db.TerritoryFacilitators.Add(new TerritoryFacilitator { TerritoryId = territory.Id, UserId = user.Id, Since = now });
             await db.SaveChangesAsync();

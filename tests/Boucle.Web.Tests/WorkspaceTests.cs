@@ -289,6 +289,7 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
         {
             var user = DemoSeeder.ConfirmedUser($"anim-{Guid.NewGuid():N}@agglo.example.org", "Animatrice agglo", new PasswordHasher<AppUser>().HashPassword(null!, DemoSeeder.DemoPassword), DateTime.UtcNow);
             db.Users.Add(user);
+            DemoSeeder.UseDemoAuthenticator(db, user);
             await db.SaveChangesAsync();
             return user.Email!;
         });
@@ -459,6 +460,7 @@ public abstract partial class WorkspaceTests<TApp>(TApp app) : IClassFixture<TAp
             db.Territories.Add(territory);
             var facilitator = DemoSeeder.ConfirmedUser($"animation-{suffix}@vallee.example.org", "Animateur de la vallée", new PasswordHasher<AppUser>().HashPassword(null!, DemoSeeder.DemoPassword), now);
             db.Users.Add(facilitator);
+            DemoSeeder.UseDemoAuthenticator(db, facilitator);
             await db.SaveChangesAsync();
             db.TerritoryFacilitators.Add(new TerritoryFacilitator { TerritoryId = territory.Id, UserId = facilitator.Id, Since = now });
             var organisation = new Organisation { TerritoryId = territory.Id, Name = $"Atelier de la vallée {suffix}", Latitude = 45.18, Longitude = 0.72, CreatedAt = now };

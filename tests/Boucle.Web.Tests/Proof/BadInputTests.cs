@@ -153,17 +153,17 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
     public async Task A_post_with_a_forged_antiforgery_token_is_refused_with_a_400_page_not_a_500()
     {
         var member = await app.SignedInAsync("garage-vidal@demo.example.org");
-        foreach (var (url, fields) in new[]
+        foreach (var (url, fields, message) in new[]
         {
-            ("/langue", "culture=en&returnUrl=%2F"),
-            ("/alertes/nouvelle", "Name=Palettes&Frequency=Daily"),
-            ("/structures/nouvelle", "Input.Name=Atelier"),
+            ("/langue", "culture=en&returnUrl=%2F", "Formulaire expiré"),
+            ("/alertes/nouvelle", "Name=Palettes&Frequency=Daily", "Demande incorrecte"),
+            ("/structures/nouvelle", "Input.Name=Atelier", "Demande incorrecte"),
         })
         {
             using var content = new StringContent(fields + "&__RequestVerificationToken=CfDJ8forged", Encoding.ASCII, "application/x-www-form-urlencoded");
             using var response = await member.PostAsync(url, content);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains("Demande incorrecte", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
 

@@ -59,12 +59,20 @@ public sealed record DashboardView(
     });
 
     // Givers on the left, takers on the right: the same kind on both sides stays two nodes, so the diagram has no cycle.
-    public string SankeyChart => JsonSerializer.Serialize(new
+    // Only nodes with a flow in tonnes: ECharts' Sankey cannot lay out a node without links (its view throws).
+    public string SankeyChart
     {
-        kind = "sankey",
-        nodes = Flows.Select(f => f.From + " (donne)").Concat(Flows.Select(f => f.To + " (reçoit)")).Distinct().Select(n => new { name = n }),
-        links = Flows.Where(f => f.Tonnes > 0).Select(f => new { source = f.From + " (donne)", target = f.To + " (reçoit)", value = Math.Round(f.Tonnes, 2) }),
-    });
+        get
+        {
+            var weighed = Flows.Where(f => Math.Round(f.Tonnes, 2) > 0).ToList();
+            return JsonSerializer.Serialize(new
+            {
+                kind = "sankey",
+                nodes = weighed.Select(f => f.From + " (donne)").Concat(weighed.Select(f => f.To + " (reçoit)")).Distinct().Select(n => new { name = n }),
+                links = weighed.Select(f => new { source = f.From + " (donne)", target = f.To + " (reçoit)", value = Math.Round(f.Tonnes, 2) }),
+            });
+        }
+    }
 }
 
 public sealed record PeriodFormModel(string? Du, string? Au, Dictionary<string, string[]> Errors, string? Hidden, string? HiddenValue);

@@ -190,6 +190,11 @@ public sealed class ImpactService(AppDbContext db, TimeProvider time, ILogger<Im
     /// The territory named by id or slug; null when none matches.
     public Task<TerritorySummary?> TerritoryAsync(string idOrSlug, CancellationToken ct)
     {
+        if (!TerritoryQueries.CanBeSlug(idOrSlug))
+        {
+            return Task.FromResult<TerritorySummary?>(null);
+        }
+
         var byId = int.TryParse(idOrSlug, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1;
         return db.Territories.AsNoTracking().Where(t => t.Id == byId || t.Slug == idOrSlug)
             .Select(t => new TerritorySummary(t.Id, t.Slug, t.Name, t.CenterLatitude, t.CenterLongitude, t.DefaultRadiusKm))

@@ -62,7 +62,12 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, WasteCodes
             return NotFound();
         }
 
-        if (!Allowed(listing.Status).Any(s => s.Status == status))
+        if (listing.Version != version)
+        {
+            // Someone changed it since the page was shown (another member reserved it first, for instance).
+            Message = "L'annonce a changé entre-temps : rechargez la page et recommencez.";
+        }
+        else if (!Allowed(listing.Status).Any(s => s.Status == status))
         {
             ModelState.AddModelError(string.Empty, "Ce changement d'état n'est pas possible.");
             Message = "Ce changement d'état n'est pas possible.";

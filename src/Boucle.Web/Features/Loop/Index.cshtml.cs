@@ -29,6 +29,7 @@ public sealed class IndexModel(AppDbContext db, LoopIndicators indicators, Curre
     {
         Summary = string.IsNullOrWhiteSpace(Territory)
             ? await TerritoryQueries.MainAsync(db, ct)
+            : !TerritoryQueries.CanBeSlug(Territory) ? null
             : await db.Territories.AsNoTracking().Where(t => t.Slug == Territory)
                 .Select(t => new TerritorySummary(t.Id, t.Slug, t.Name, t.CenterLatitude, t.CenterLongitude, t.DefaultRadiusKm)).SingleOrDefaultAsync(ct);
         if (Summary is null)

@@ -84,7 +84,8 @@ public static class LoopServices
         int? territoryId = null;
         if (!string.IsNullOrWhiteSpace(territory))
         {
-            territoryId = await db.Territories.AsNoTracking().Where(t => t.Slug == territory).Select(t => (int?)t.Id).SingleOrDefaultAsync(ct);
+            territoryId = !TerritoryQueries.CanBeSlug(territory) ? null
+                : await db.Territories.AsNoTracking().Where(t => t.Slug == territory).Select(t => (int?)t.Id).SingleOrDefaultAsync(ct);
             if (territoryId is null)
             {
                 errors["territory"] = [$"Aucun territoire « {(territory.Length > 64 ? territory[..64] : territory)} »."];

@@ -12,4 +12,8 @@ public static class TerritoryQueries
         db.Territories.AsNoTracking().OrderByDescending(t => t.IsMain).ThenBy(t => t.Id)
             .Select(t => new TerritorySummary(t.Id, t.Slug, t.Name, t.CenterLatitude, t.CenterLongitude, t.DefaultRadiusKm))
             .FirstOrDefaultAsync(ct);
+
+    /// Whether a parameter can name a territory at all: PostgreSQL refuses a NUL in a text comparison, and
+    /// no slug is longer than its column.
+    public static bool CanBeSlug(string value) => value.Length <= 64 && !value.Any(char.IsControl);
 }
