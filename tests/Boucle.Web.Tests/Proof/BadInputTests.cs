@@ -167,6 +167,22 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
         }
     }
 
+    [Fact]
+    public async Task The_language_switch_sends_a_foreign_or_malformed_return_address_home()
+    {
+        // Found by wapiti: a control character in returnUrl made LocalRedirect throw (500).
+        var visitor = app.CreateClient(new() { AllowAutoRedirect = false });
+        foreach (var returnUrl in new[] { "/annonces\u0001x", "//evil.example.org/", "/\\evil.example.org", "https://evil.example.org/" })
+        {
+            using var response = await BoucleApp.PostFormAsync(visitor, "/langue", new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = returnUrl }, "/");
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/", response.Headers.Location!.OriginalString);
+        }
+
+        using var fine = await BoucleApp.PostFormAsync(visitor, "/langue", new Dictionary<string, string> { ["culture"] = "fr", ["returnUrl"] = "/annonces?q=palette" }, "/");
+        Assert.Equal("/annonces?q=palette", fine.Headers.Location!.OriginalString);
+    }
+
     // ---- The forms.
 
     private sealed record Form(string Page, string Action, IReadOnlyDictionary<string, string[]> Fields);
