@@ -176,6 +176,12 @@ public static class ListingsApi
             filters["waste"] = ["Attendu : un chapitre (02), un sous-chapitre (02 07) ou un code (02 07 04) de la liste européenne des déchets."];
         }
 
+        // As for the list: no category code is longer, and a huge one made SQLite fail (found by the bad-input test).
+        if (category is { Length: > 64 })
+        {
+            filters["category"] = ["Catégorie inconnue."];
+        }
+
         if (filters.Count > 0)
         {
             return TypedResults.ValidationProblem(filters);
