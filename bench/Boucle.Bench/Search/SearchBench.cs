@@ -29,6 +29,12 @@ public static class SearchBench
         }
 
         var queries = TypicalQueries(options.Seed, options.Queries);
+        if (Environment.GetEnvironmentVariable("BOUCLE_BENCH_WORDS") is { } only)
+        {
+            // Diagnosis: only the queries with these words ("" for none).
+            queries = [.. queries.Where(q => (q.Words ?? "") == only)];
+        }
+
         var text = new SearchText();
 
         // Warm-up: JIT, connection pool, database caches.

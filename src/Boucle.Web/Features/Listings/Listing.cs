@@ -119,9 +119,25 @@ public sealed class ListingPhoto
 }
 
 /// One analysed search term of a listing: the inverted index that gives the same answers on both databases.
+/// It carries the listing's type and point (written with the terms, which ListingWriter rewrites on every
+/// save) so that the search reads the postings in a circle without touching the listings (ADR 0014).
 public sealed class ListingTerm
 {
     public int ListingId { get; set; }
     public required string Term { get; set; }
     public int Weight { get; set; }
+    public ListingType Type { get; set; }
+    public double Latitude { get; set; }
+    public double Longitude { get; set; }
+
+    public static IEnumerable<ListingTerm> For(Listing listing, SearchText text) =>
+        text.IndexTerms(listing.Title, listing.Description).Select(t => new ListingTerm
+        {
+            ListingId = listing.Id,
+            Term = t.Term,
+            Weight = t.Weight,
+            Type = listing.Type,
+            Latitude = listing.Latitude,
+            Longitude = listing.Longitude,
+        });
 }

@@ -86,8 +86,49 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         // PostgreSQL refuses the NUL character in a text parameter (a 500 found by the bad-input
         // tests); no category or word contains one, so it is dropped rather than answered as an error.
         query = query with { Words = query.Words?.Replace("\0", "", StringComparison.Ordinal), Category = query.Category?.Replace("\0", "", StringComparison.Ordinal), WastePrefix = query.WastePrefix?.Replace("\0", "", StringComparison.Ordinal) };
-        var listings = db.Listings.AsNoTracking()
-            .Where(l => (l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved) && !l.Organisation!.Suspended);
+        var shown = await ShownAsync(query, ct);
+        var groups = text.QueryGroups(query.Words);
+        var near = query.Latitude is { } lat && query.Longitude is { } lon ? new Near(lat, lon) : null;
+        var sort = query.Sort;
+        if (sort == ListingSort.Distance && near is null)
+        {
+            sort = ListingSort.Date;
+        }
+
+        // Without words every score is 0: relevance is the date order.
+        if (sort == ListingSort.Relevance && groups.Count == 0)
+        {
+            sort = ListingSort.Date;
+        }
+
+        var skip = (query.Page - 1) * query.PageSize;
+        var (page, counted) = groups.Count > 0
+            ? await WithWordsAsync(shown, groups, near, query, sort, skip, ct)
+            : await WithoutWordsAsync(shown, near, query.RadiusKm, sort, skip, query.PageSize, ct);
+        var ids = page.Select(p => p.Id).ToList();
+        var summaries = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(ListingQueries.Summary).ToDictionaryAsync(s => s.Id, ct);
+        var items = page.Select(p => Blur(summaries[p.Id] with { DistanceKm = p.Distance })).ToList();
+        return new ListingPage(items, Math.Min(counted, CountCap), query.Page, query.PageSize, counted > CountCap);
+    }
+
+    /// How many hits are counted exactly; beyond, the total reads "more than CountCap".
+    public const int CountCap = 1000;
+
+    private sealed record Near(double Latitude, double Longitude);
+
+    private sealed record Hit(int Id, double? Distance);
+
+    /// The listings the board shows, with every filter of the query that is not words or distance.
+    private async Task<IQueryable<Listing>> ShownAsync(ListingQuery query, CancellationToken ct)
+    {
+        // Suspended organisations are few: their list keeps a join to the organisations out of every search.
+        var suspended = await db.Organisations.Where(o => o.Suspended).Select(o => o.Id).ToListAsync(ct);
+        var listings = db.Listings.AsNoTracking().Where(l => l.Status == ListingStatus.Published || l.Status == ListingStatus.Reserved);
+        if (suspended.Count > 0)
+        {
+            listings = listings.Where(l => !suspended.Contains(l.OrganisationId));
+        }
+
         if (query.TerritoryId is { } territory)
         {
             // Listings of neighbouring territories come in only when flagged and when their territory shares.
@@ -139,57 +180,50 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
             listings = listings.Where(l => l.CategoryCode == query.Category || l.CategoryCode!.StartsWith(prefix));
         }
 
-        var groups = text.QueryGroups(query.Words);
+        return listings;
+    }
+
+    /// Words: the postings walk of WordSearch (ADR 0014); only the date order of a broad query walks the listings.
+    private async Task<(List<Hit> Page, int Counted)> WithWordsAsync(IQueryable<Listing> shown, IReadOnlyList<string[]> groups, Near? near, ListingQuery query,
+        ListingSort sort, int skip, CancellationToken ct)
+    {
+        var search = new WordSearch(new EfListingSearchSteps(db, shown), groups, query.Type, near is null ? null : (near.Latitude, near.Longitude), near is null ? null : query.RadiusKm);
+        var (page, counted) = await search.SearchAsync(sort, skip, query.PageSize, ct);
+        if (page is not null)
+        {
+            return ([.. page.Select(h => new Hit(h.Id, h.Distance))], counted);
+        }
+
+        var matching = shown;
         foreach (var group in groups)
         {
             // An IN over the term index lets the database start from the few listings that hold the word.
-            listings = listings.Where(l => db.ListingTerms.Where(t => group.Contains(t.Term)).Select(t => t.ListingId).Contains(l.Id));
+            matching = matching.Where(l => db.ListingTerms.Where(t => group.Contains(t.Term)).Select(t => t.ListingId).Contains(l.Id));
         }
 
-        var near = query.Latitude is { } lat && query.Longitude is { } lon ? new Near(lat, lon) : null;
-        var matching = near is not null && query.RadiusKm is { } radius ? Within(listings, near, radius) : listings;
+        var dense = near is not null && query.RadiusKm is { } r ? Within(matching, near, r, box: false) : matching;
+        return (await PageAsync(dense, near, ListingSort.Date, skip, query.PageSize, ct), counted);
+    }
+
+    private async Task<(List<Hit> Page, int Counted)> WithoutWordsAsync(IQueryable<Listing> listings, Near? near, double? radiusKm, ListingSort sort, int skip, int take,
+        CancellationToken ct)
+    {
+        var matching = near is not null && radiusKm is { } radius ? Within(listings, near, radius) : listings;
 
         // The same hits without the bounding box: for a broad query, walking the newest listings and testing the
         // distance stops after a page, where a box on most of the territory made SQLite read it all and sort.
-        var dense = near is not null && query.RadiusKm is { } r2 ? Within(listings, near, r2, box: false) : listings;
+        var dense = near is not null && radiusKm is { } r2 ? Within(listings, near, r2, box: false) : listings;
 
         // Counting every hit of a broad query (no word, 50 km: most of the territory) cost more than the rest
         // of the search: beyond CountCap the board says "more than 1 000" (ADR 0006-board).
         var counted = await matching.Take(CountCap + 1).CountAsync(ct);
-        var terms = groups.SelectMany(g => g).Distinct().ToArray();
-        var sort = query.Sort;
-        if (sort == ListingSort.Distance && near is null)
-        {
-            sort = ListingSort.Date;
-        }
-
-        // Without words every score is 0: relevance is the date order.
-        if (sort == ListingSort.Relevance && terms.Length == 0)
-        {
-            sort = ListingSort.Date;
-        }
-
-        var skip = (query.Page - 1) * query.PageSize;
         var page = counted <= CountCap
-            ? await PageAsync(matching, near, terms, sort, skip, query.PageSize, ct)
-            : sort switch
-            {
-                ListingSort.Date => await PageAsync(dense, near, terms, sort, skip, query.PageSize, ct),
-                ListingSort.Distance => await NearestAsync(listings, matching, near!, query.RadiusKm, terms, skip, query.PageSize, ct),
-                _ => await MostRelevantAsync(matching, dense, near, terms, skip, query.PageSize, ct),
-            };
-        var ids = page.Select(p => p.Id).ToList();
-        var summaries = await db.Listings.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(ListingQueries.Summary).ToDictionaryAsync(s => s.Id, ct);
-        var items = page.Select(p => Blur(summaries[p.Id] with { DistanceKm = p.Distance })).ToList();
-        return new ListingPage(items, Math.Min(counted, CountCap), query.Page, query.PageSize, counted > CountCap);
+            ? await PageAsync(matching, near, sort, skip, take, ct)
+            : sort == ListingSort.Distance
+                ? await NearestAsync(listings, matching, near!, radiusKm, skip, take, ct)
+                : await PageAsync(dense, near, sort, skip, take, ct);
+        return (page, counted);
     }
-
-    /// How many hits are counted exactly; beyond, the total reads "more than CountCap".
-    public const int CountCap = 1000;
-
-    private sealed record Near(double Latitude, double Longitude);
-
-    private sealed record Hit(int Id, double? Distance, int Score);
 
     private static IQueryable<Listing> Within(IQueryable<Listing> listings, Near near, double radiusKm, bool box = true)
     {
@@ -203,30 +237,26 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         return listings.Where(l => SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) <= radiusKm);
     }
 
-    /// One page of a set in the board's order: the definition of the three sorts.
-    private async Task<List<Hit>> PageAsync(IQueryable<Listing> set, Near? near, string[] terms, ListingSort sort, int skip, int take, CancellationToken ct)
+    /// One page of a set in the board's distance or date order.
+    private static async Task<List<Hit>> PageAsync(IQueryable<Listing> set, Near? near, ListingSort sort, int skip, int take, CancellationToken ct)
     {
         var hasNear = near is not null;
         var (nLat, nLon) = (near?.Latitude ?? 0, near?.Longitude ?? 0);
         var projected = set.Select(l => new
         {
             Listing = l,
-            Score = terms.Length == 0 ? 0 : db.ListingTerms.Where(t => t.ListingId == l.Id && terms.Contains(t.Term)).Sum(t => t.Weight),
             Distance = hasNear ? SqlFunctions.DistanceKm(l.Latitude, l.Longitude, nLat, nLon) : (double?)null,
         });
-        projected = sort switch
-        {
-            ListingSort.Distance => projected.OrderBy(x => x.Distance).ThenByDescending(x => x.Listing.PublishedAt).ThenBy(x => x.Listing.Id),
-            ListingSort.Date => projected.OrderByDescending(x => x.Listing.PublishedAt).ThenByDescending(x => x.Listing.Id),
-            _ => projected.OrderByDescending(x => x.Score).ThenByDescending(x => x.Listing.PublishedAt).ThenByDescending(x => x.Listing.Id),
-        };
-        var rows = await projected.Skip(skip).Take(take).Select(x => new { x.Listing.Id, x.Distance, x.Score }).ToListAsync(ct);
-        return [.. rows.Select(r => new Hit(r.Id, r.Distance, r.Score))];
+        projected = sort == ListingSort.Distance
+            ? projected.OrderBy(x => x.Distance).ThenByDescending(x => x.Listing.PublishedAt).ThenBy(x => x.Listing.Id)
+            : projected.OrderByDescending(x => x.Listing.PublishedAt).ThenByDescending(x => x.Listing.Id);
+        var rows = await projected.Skip(skip).Take(take).Select(x => new { x.Listing.Id, x.Distance }).ToListAsync(ct);
+        return [.. rows.Select(r => new Hit(r.Id, r.Distance))];
     }
 
-    /// The nearest hits of a broad query, exactly: the smallest circle (1, 2, 4... km) that holds enough hits
-    /// holds the nearest ones, and sorting it is cheap; the count on a small circle is cheap as well.
-    private async Task<List<Hit>> NearestAsync(IQueryable<Listing> listings, IQueryable<Listing> matching, Near near, double? radiusKm, string[] terms,
+    /// The nearest listings of a broad query without words, exactly: the smallest circle (1, 2, 4... km) that
+    /// holds enough of them holds the nearest ones, and sorting it is cheap; the count on a small circle is cheap as well.
+    private static async Task<List<Hit>> NearestAsync(IQueryable<Listing> listings, IQueryable<Listing> matching, Near near, double? radiusKm,
         int skip, int take, CancellationToken ct)
     {
         var need = skip + take;
@@ -239,7 +269,7 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
             var circle = Within(listings, near, r);
             if (await circle.Take(need).CountAsync(ct) >= need)
             {
-                return await PageAsync(circle, near, terms, ListingSort.Distance, skip, take, ct);
+                return await PageAsync(circle, near, ListingSort.Distance, skip, take, ct);
             }
 
             if (r > 20_000)
@@ -248,40 +278,7 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
             }
         }
 
-        return await PageAsync(matching, near, terms, ListingSort.Distance, skip, take, ct);
-    }
-
-    /// The most relevant hits of a broad query, exactly, without scoring every hit. A title term weighs 3 and a
-    /// description term 1, so a listing without any query term in its title scores at most the number of query
-    /// terms: when enough listings with a title match score more than that, no other listing can be among them.
-    private async Task<List<Hit>> MostRelevantAsync(IQueryable<Listing> matching, IQueryable<Listing> dense, Near? near, string[] terms, int skip, int take, CancellationToken ct)
-    {
-        var need = skip + take;
-        var best = 3 * terms.Length;
-        if (terms.Length <= 2)
-        {
-            // Every query term in the title: the best possible score, so these come first, newest first.
-            var top = dense;
-            foreach (var term in terms)
-            {
-                top = top.Where(l => db.ListingTerms.Any(t => t.ListingId == l.Id && t.Term == term && t.Weight > 1));
-            }
-
-            var page = await PageAsync(top, near, terms, ListingSort.Date, 0, need, ct);
-            if (page.Count == need && page.All(h => h.Score == best))
-            {
-                return page[skip..];
-            }
-        }
-
-        var titled = matching.Where(l => db.ListingTerms.Any(t => t.ListingId == l.Id && terms.Contains(t.Term) && t.Weight > 1));
-        var candidates = await PageAsync(titled, near, terms, ListingSort.Relevance, 0, need, ct);
-        if (candidates.Count == need && candidates[^1].Score > terms.Length)
-        {
-            return candidates[skip..];
-        }
-
-        return await PageAsync(matching, near, terms, ListingSort.Relevance, skip, take, ct);
+        return await PageAsync(matching, near, ListingSort.Distance, skip, take, ct);
     }
 
     /// A listing that asked for an approximate location shows a point rounded to about a kilometre.

@@ -153,10 +153,7 @@ public sealed class ListingWriter(AppDbContext db, SearchText text, TimeProvider
             await db.ListingTerms.Where(t => t.ListingId == listing.Id).ExecuteDeleteAsync(ct);
         }
 
-        foreach (var (term, weight) in text.IndexTerms(listing.Title, listing.Description))
-        {
-            db.ListingTerms.Add(new ListingTerm { ListingId = listing.Id, Term = term, Weight = weight });
-        }
+        db.ListingTerms.AddRange(ListingTerm.For(listing, text));
 
         await db.SaveChangesAsync(ct);
         if (transaction is not null)

@@ -7,18 +7,24 @@ public sealed class SearchText
 {
     private readonly FrenchAnalyzer _analyzer = FrenchAnalyzer.Default;
 
+    public const int TitleWeight = 3;
+    public const int DescriptionWeight = 1;
+
+    /// The weights a posting can have, heaviest first: the sections of a term's postings the search walks.
+    public static readonly int[] Weights = [TitleWeight, DescriptionWeight];
+
     /// Title terms weigh more than description terms in relevance.
     public IReadOnlyList<(string Term, int Weight)> IndexTerms(string title, string? description)
     {
         var weights = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var t in _analyzer.IndexTerms(title))
         {
-            weights[t] = Math.Max(weights.GetValueOrDefault(t), 3);
+            weights[t] = Math.Max(weights.GetValueOrDefault(t), TitleWeight);
         }
 
         foreach (var t in _analyzer.IndexTerms(description))
         {
-            weights[t] = Math.Max(weights.GetValueOrDefault(t), 1);
+            weights[t] = Math.Max(weights.GetValueOrDefault(t), DescriptionWeight);
         }
 
         return [.. weights.Where(kv => kv.Key.Length <= 64).Select(kv => (kv.Key, kv.Value))];

@@ -871,6 +871,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.Property<int>("ListingId")
                         .HasColumnType("integer");
 
+                    b.Property<double>("Latitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<int>("Weight")
                         .HasColumnType("integer");
 
@@ -878,7 +889,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
 
                     b.HasIndex("ListingId");
 
-                    b.HasIndex("Term", "Weight", "ListingId");
+                    b.HasIndex("Term", "Latitude", "Longitude", "Type", "Weight", "ListingId")
+                        .HasDatabaseName("IX_ListingTerms_Band");
+
+                    b.HasIndex("Term", "Weight", "ListingId", "Type", "Latitude", "Longitude")
+                        .HasDatabaseName("IX_ListingTerms_Walk");
 
                     b.ToTable("ListingTerms");
                 });
@@ -1705,6 +1720,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geog"), "gist");
 
                     b.HasIndex("Siret");
+
+                    b.HasIndex("Suspended");
 
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();

@@ -837,6 +837,17 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.Property<int>("ListingId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("Latitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Weight")
                         .HasColumnType("INTEGER");
 
@@ -844,7 +855,11 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ListingId");
 
-                    b.HasIndex("Term", "Weight", "ListingId");
+                    b.HasIndex("Term", "Latitude", "Longitude", "Type", "Weight", "ListingId")
+                        .HasDatabaseName("IX_ListingTerms_Band");
+
+                    b.HasIndex("Term", "Weight", "ListingId", "Type", "Latitude", "Longitude")
+                        .HasDatabaseName("IX_ListingTerms_Walk");
 
                     b.ToTable("ListingTerms");
                 });
@@ -1636,6 +1651,8 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("Siret");
+
+                    b.HasIndex("Suspended");
 
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();

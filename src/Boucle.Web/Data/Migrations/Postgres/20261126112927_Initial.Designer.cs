@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boucle.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDbContext))]
-    [Migration("20261126090409_Initial")]
+    [Migration("20261126112927_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -874,6 +874,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     b.Property<int>("ListingId")
                         .HasColumnType("integer");
 
+                    b.Property<double>("Latitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<int>("Weight")
                         .HasColumnType("integer");
 
@@ -881,7 +892,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
 
                     b.HasIndex("ListingId");
 
-                    b.HasIndex("Term", "Weight", "ListingId");
+                    b.HasIndex("Term", "Latitude", "Longitude", "Type", "Weight", "ListingId")
+                        .HasDatabaseName("IX_ListingTerms_Band");
+
+                    b.HasIndex("Term", "Weight", "ListingId", "Type", "Latitude", "Longitude")
+                        .HasDatabaseName("IX_ListingTerms_Walk");
 
                     b.ToTable("ListingTerms");
                 });
@@ -1708,6 +1723,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geog"), "gist");
 
                     b.HasIndex("Siret");
+
+                    b.HasIndex("Suspended");
 
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Boucle.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDbContext))]
-    [Migration("20261126090341_Initial")]
+    [Migration("20261126112916_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -840,6 +840,17 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.Property<int>("ListingId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("Latitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Weight")
                         .HasColumnType("INTEGER");
 
@@ -847,7 +858,11 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ListingId");
 
-                    b.HasIndex("Term", "Weight", "ListingId");
+                    b.HasIndex("Term", "Latitude", "Longitude", "Type", "Weight", "ListingId")
+                        .HasDatabaseName("IX_ListingTerms_Band");
+
+                    b.HasIndex("Term", "Weight", "ListingId", "Type", "Latitude", "Longitude")
+                        .HasDatabaseName("IX_ListingTerms_Walk");
 
                     b.ToTable("ListingTerms");
                 });
@@ -1639,6 +1654,8 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("Siret");
+
+                    b.HasIndex("Suspended");
 
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();

@@ -1,11 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using NetTopologySuite.Geometries;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Boucle.Web.Data.Migrations.Postgres
+namespace Boucle.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -13,17 +11,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterDatabase()
-                .Annotation("Npgsql:PostgresExtension:postgis", ",,");
-
             migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -34,25 +29,25 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    DisplayName = table.Column<string>(type: "text", nullable: true),
-                    IsAdministrator = table.Column<bool>(type: "boolean", nullable: false),
-                    CurrentOrganisationId = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    IsAdministrator = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CurrentOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -63,17 +58,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ActorUserId = table.Column<string>(type: "text", nullable: false),
-                    ActorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: true),
-                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    TargetType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TargetId = table.Column<long>(type: "bigint", nullable: false),
-                    TargetLabel = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TargetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    TargetLabel = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -84,11 +79,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Categories",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParentCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    LabelFr = table.Column<string>(type: "text", nullable: false),
-                    LabelEn = table.Column<string>(type: "text", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LabelFr = table.Column<string>(type: "TEXT", nullable: false),
+                    LabelEn = table.Column<string>(type: "TEXT", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -99,16 +94,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "CustomPathway",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FromCategory = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ToCategory = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Rank = table.Column<int>(type: "integer", nullable: false),
-                    LabelFr = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FromCategory = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ToCategory = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    LabelFr = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -119,16 +114,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "DensityFactor",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CategoryCode = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TonnesPerUnit = table.Column<double>(type: "double precision", nullable: false),
-                    Source = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    ValidFrom = table.Column<DateOnly>(type: "date", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TonnesPerUnit = table.Column<double>(type: "REAL", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -139,17 +134,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ImpactFactor",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Key = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    Label = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Value = table.Column<double>(type: "double precision", nullable: false),
-                    Unit = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Source = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    ValidFrom = table.Column<DateOnly>(type: "date", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -160,17 +155,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Outbox",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    To = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    TextBody = table.Column<string>(type: "text", nullable: false),
-                    HtmlBody = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastError = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    To = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    TextBody = table.Column<string>(type: "TEXT", nullable: false),
+                    HtmlBody = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -181,19 +176,19 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Territories",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Slug = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    IsMain = table.Column<bool>(type: "boolean", nullable: false),
-                    PerimeterGeoJson = table.Column<string>(type: "text", nullable: true),
-                    DefaultRadiusKm = table.Column<double>(type: "double precision", nullable: false),
-                    ListingExpiryDays = table.Column<int>(type: "integer", nullable: false),
-                    PreModeration = table.Column<bool>(type: "boolean", nullable: false),
-                    OpenToNeighbours = table.Column<bool>(type: "boolean", nullable: false),
-                    CenterLatitude = table.Column<double>(type: "double precision", nullable: false),
-                    CenterLongitude = table.Column<double>(type: "double precision", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Slug = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IsMain = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PerimeterGeoJson = table.Column<string>(type: "TEXT", nullable: true),
+                    DefaultRadiusKm = table.Column<double>(type: "REAL", nullable: false),
+                    ListingExpiryDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    PreModeration = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OpenToNeighbours = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CenterLatitude = table.Column<double>(type: "REAL", nullable: false),
+                    CenterLongitude = table.Column<double>(type: "REAL", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -204,11 +199,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RoleId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -225,11 +220,11 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -246,10 +241,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    ProviderKey = table.Column<string>(type: "text", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
-                    UserId = table.Column<string>(type: "text", nullable: false)
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -266,8 +261,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    RoleId = table.Column<string>(type: "text", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -290,10 +285,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -310,29 +305,29 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "SavedSearches",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Words = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Category = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Commune = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Latitude = table.Column<double>(type: "double precision", nullable: true),
-                    Longitude = table.Column<double>(type: "double precision", nullable: true),
-                    RadiusKm = table.Column<double>(type: "double precision", nullable: true),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: true),
-                    ListingFrequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    PriceMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    OrganisationKind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    WastePrefix = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Frequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    EmailEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    FeedToken = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    BaseUrl = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastCheckedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastSentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Words = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Commune = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    RadiusKm = table.Column<double>(type: "REAL", nullable: true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ListingFrequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    PriceMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    OrganisationKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    WastePrefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    EmailEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FeedToken = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BaseUrl = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastCheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -349,15 +344,15 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "DepositView",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    Label = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
-                    ThresholdPercent = table.Column<int>(type: "integer", nullable: false),
-                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    ThresholdPercent = table.Column<int>(type: "INTEGER", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -374,30 +369,29 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Organisations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Siret = table.Column<string>(type: "character varying(14)", maxLength: 14, nullable: true),
-                    NafCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true),
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Address = table.Column<string>(type: "text", nullable: true),
-                    PostalCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: true),
-                    CommuneInsee = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: true),
-                    CommuneName = table.Column<string>(type: "text", nullable: true),
-                    Latitude = table.Column<double>(type: "double precision", nullable: true),
-                    Longitude = table.Column<double>(type: "double precision", nullable: true),
-                    HazardousAuthorised = table.Column<bool>(type: "boolean", nullable: false),
-                    HazardousPermit = table.Column<string>(type: "text", nullable: true),
-                    Description = table.Column<string>(type: "text", nullable: true),
-                    Website = table.Column<string>(type: "text", nullable: true),
-                    Verified = table.Column<bool>(type: "boolean", nullable: false),
-                    VerifiedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Suspended = table.Column<bool>(type: "boolean", nullable: false),
-                    SuspendedReason = table.Column<string>(type: "text", nullable: true),
-                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Geog = table.Column<Point>(type: "geography (point, 4326)", nullable: true, computedColumnSql: "ST_SetSRID(ST_MakePoint(\"Longitude\", \"Latitude\"), 4326)::geography", stored: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Siret = table.Column<string>(type: "TEXT", maxLength: 14, nullable: true),
+                    NafCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", nullable: true),
+                    PostalCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    CommuneInsee = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    CommuneName = table.Column<string>(type: "TEXT", nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    HazardousAuthorised = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HazardousPermit = table.Column<string>(type: "TEXT", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Website = table.Column<string>(type: "TEXT", nullable: true),
+                    Verified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    VerifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Suspended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SuspendedReason = table.Column<string>(type: "TEXT", nullable: true),
+                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -414,8 +408,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "TerritoryCommunes",
                 columns: table => new
                 {
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    CommuneInsee = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false)
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommuneInsee = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -432,9 +426,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "TerritoryFacilitators",
                 columns: table => new
                 {
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Since = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Since = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -457,12 +451,12 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "WorkingGroups",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Purpose = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -479,17 +473,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Workshop",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    Title = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Place = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    JoinCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Place = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    JoinCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -506,13 +500,13 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ActorNotes",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    AuthorUserId = table.Column<string>(type: "text", nullable: false),
-                    AuthorName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    AuthorUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -529,16 +523,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ApiToken",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastUsedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -561,21 +555,21 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "CanteenProfiles",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Sector = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    MealsPerDay = table.Column<int>(type: "integer", nullable: false),
-                    MealsPerYear = table.Column<int>(type: "integer", nullable: false),
-                    Management = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Production = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    MaCantineId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    DiagnosisDate = table.Column<DateOnly>(type: "date", nullable: true),
-                    HasActionPlan = table.Column<bool>(type: "boolean", nullable: false),
-                    HasDonationAgreement = table.Column<bool>(type: "boolean", nullable: false),
-                    SortsBiowaste = table.Column<bool>(type: "boolean", nullable: false),
-                    LastDeclaredYear = table.Column<int>(type: "integer", nullable: true),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sector = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    MealsPerDay = table.Column<int>(type: "INTEGER", nullable: false),
+                    MealsPerYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    Management = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Production = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    MaCantineId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    DiagnosisDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    HasActionPlan = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HasDonationAgreement = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SortsBiowaste = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastDeclaredYear = table.Column<int>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -592,22 +586,22 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "CanteenPurchases",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CanteenOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Description = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Supplier = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    PriceHt = table.Column<decimal>(type: "numeric(14,2)", precision: 14, scale: 2, nullable: false),
-                    Family = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Labels = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Origin = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    ShortCircuit = table.Column<bool>(type: "boolean", nullable: false),
-                    Local = table.Column<bool>(type: "boolean", nullable: false),
-                    LocalDefinition = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    QuantityKg = table.Column<double>(type: "double precision", nullable: true),
-                    SupplierOrganisationId = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CanteenOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Supplier = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PriceHt = table.Column<decimal>(type: "TEXT", precision: 14, scale: 2, nullable: false),
+                    Family = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Labels = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Origin = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    ShortCircuit = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Local = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LocalDefinition = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    QuantityKg = table.Column<double>(type: "REAL", nullable: true),
+                    SupplierOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -630,16 +624,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "FarmDeliveries",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    FromOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    ToOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Product = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    MassT = table.Column<double>(type: "double precision", nullable: false),
-                    AreaHa = table.Column<double>(type: "double precision", nullable: false),
-                    Crop = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    FromOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Product = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    MassT = table.Column<double>(type: "REAL", nullable: false),
+                    AreaHa = table.Column<double>(type: "REAL", nullable: false),
+                    Crop = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -662,16 +656,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Invitations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    InvitedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    AcceptedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    InvitedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AcceptedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -688,39 +682,38 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Listings",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Title = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
-                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    WasteCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    IsHazardous = table.Column<bool>(type: "boolean", nullable: false),
-                    Quantity = table.Column<double>(type: "double precision", nullable: true),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Frequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    AnnualQuantity = table.Column<double>(type: "double precision", nullable: true),
-                    AvailableFrom = table.Column<DateOnly>(type: "date", nullable: true),
-                    AvailableUntil = table.Column<DateOnly>(type: "date", nullable: true),
-                    PriceMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    PriceEur = table.Column<double>(type: "double precision", nullable: true),
-                    Latitude = table.Column<double>(type: "double precision", nullable: false),
-                    Longitude = table.Column<double>(type: "double precision", nullable: false),
-                    CommuneInsee = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: true),
-                    CommuneName = table.Column<string>(type: "text", nullable: true),
-                    ApproximateLocation = table.Column<bool>(type: "boolean", nullable: false),
-                    OpenToNeighbours = table.Column<bool>(type: "boolean", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    PublishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RenewalReminderSentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    Geog = table.Column<Point>(type: "geography (point, 4326)", nullable: true, computedColumnSql: "ST_SetSRID(ST_MakePoint(\"Longitude\", \"Latitude\"), 4326)::geography", stored: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    WasteCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    IsHazardous = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Quantity = table.Column<double>(type: "REAL", nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AnnualQuantity = table.Column<double>(type: "REAL", nullable: true),
+                    AvailableFrom = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    AvailableUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PriceMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    PriceEur = table.Column<double>(type: "REAL", nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: false),
+                    Longitude = table.Column<double>(type: "REAL", nullable: false),
+                    CommuneInsee = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    CommuneName = table.Column<string>(type: "TEXT", nullable: true),
+                    ApproximateLocation = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OpenToNeighbours = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PublishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RenewalReminderSentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -749,15 +742,15 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Meetings",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    PeopleMet = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Notes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    Stakes = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeopleMet = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Stakes = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -780,10 +773,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Memberships",
                 columns: table => new
                 {
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Since = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Since = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -806,10 +799,10 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "OrganisationBlocks",
                 columns: table => new
                 {
-                    BlockerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    BlockedOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    BlockedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    BlockerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BlockedOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BlockedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -838,17 +831,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Reports",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    TargetType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    TargetId = table.Column<long>(type: "bigint", nullable: false),
-                    ReportedOrganisationId = table.Column<int>(type: "integer", nullable: true),
-                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    ReporterUserId = table.Column<string>(type: "text", nullable: false),
-                    ReporterOrganisationId = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TargetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReportedOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ReporterUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ReporterOrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -883,8 +876,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "StakeTags",
                 columns: table => new
                 {
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Tag = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Tag = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -901,17 +894,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "TreatmentOutputs",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    SiteOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    PeriodStart = table.Column<DateOnly>(type: "date", nullable: false),
-                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: false),
-                    InputT = table.Column<double>(type: "double precision", nullable: false),
-                    Product = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    OutputT = table.Column<double>(type: "double precision", nullable: false),
-                    Standard = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    AnalysisReference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SiteOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    InputT = table.Column<double>(type: "REAL", nullable: false),
+                    Product = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OutputT = table.Column<double>(type: "REAL", nullable: false),
+                    Standard = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AnalysisReference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -928,26 +921,26 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "WasteMeasurements",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CanteenOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    PeriodStart = table.Column<DateOnly>(type: "date", nullable: false),
-                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: false),
-                    MealCount = table.Column<int>(type: "integer", nullable: false),
-                    TotalMassKg = table.Column<double>(type: "double precision", nullable: true),
-                    PreparationTotalKg = table.Column<double>(type: "double precision", nullable: true),
-                    PreparationEdibleKg = table.Column<double>(type: "double precision", nullable: true),
-                    PreparationInedibleKg = table.Column<double>(type: "double precision", nullable: true),
-                    PreparationSorted = table.Column<bool>(type: "boolean", nullable: true),
-                    UnservedTotalKg = table.Column<double>(type: "double precision", nullable: true),
-                    UnservedEdibleKg = table.Column<double>(type: "double precision", nullable: true),
-                    UnservedInedibleKg = table.Column<double>(type: "double precision", nullable: true),
-                    UnservedSorted = table.Column<bool>(type: "boolean", nullable: true),
-                    LeftoversTotalKg = table.Column<double>(type: "double precision", nullable: true),
-                    LeftoversEdibleKg = table.Column<double>(type: "double precision", nullable: true),
-                    LeftoversInedibleKg = table.Column<double>(type: "double precision", nullable: true),
-                    LeftoversSorted = table.Column<bool>(type: "boolean", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CanteenOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    MealCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    TotalMassKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationTotalKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationEdibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationInedibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    PreparationSorted = table.Column<bool>(type: "INTEGER", nullable: true),
+                    UnservedTotalKg = table.Column<double>(type: "REAL", nullable: true),
+                    UnservedEdibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    UnservedInedibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    UnservedSorted = table.Column<bool>(type: "INTEGER", nullable: true),
+                    LeftoversTotalKg = table.Column<double>(type: "REAL", nullable: true),
+                    LeftoversEdibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    LeftoversInedibleKg = table.Column<double>(type: "REAL", nullable: true),
+                    LeftoversSorted = table.Column<bool>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -964,8 +957,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "WorkingGroupMembers",
                 columns: table => new
                 {
-                    WorkingGroupId = table.Column<int>(type: "integer", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false)
+                    WorkingGroupId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -988,12 +981,12 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "WorkingGroupSessions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    WorkingGroupId = table.Column<int>(type: "integer", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Notes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    Decisions = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkingGroupId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Decisions = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1010,13 +1003,13 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "WorkshopDiscussion",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    WorkshopId = table.Column<int>(type: "integer", nullable: false),
-                    OfferKey = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    NeedKey = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    ByUserId = table.Column<string>(type: "text", nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkshopId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferKey = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    NeedKey = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1033,9 +1026,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "AlertDeliveries",
                 columns: table => new
                 {
-                    SavedSearchId = table.Column<int>(type: "integer", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    SavedSearchId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1058,16 +1051,16 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Conversations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    OwnerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    AskerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    StartedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastMessageAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    OwnerLastReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    AskerLastReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OwnerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AskerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastMessageAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    OwnerLastReadAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AskerLastReadAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1102,9 +1095,9 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Favourites",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1127,14 +1120,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ListingPhotos",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    FileName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    AltText = table.Column<string>(type: "text", nullable: false),
-                    Width = table.Column<int>(type: "integer", nullable: false),
-                    Height = table.Column<int>(type: "integer", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AltText = table.Column<string>(type: "TEXT", nullable: false),
+                    Width = table.Column<int>(type: "INTEGER", nullable: false),
+                    Height = table.Column<int>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1151,9 +1144,12 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ListingTerms",
                 columns: table => new
                 {
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    Term = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Weight = table.Column<int>(type: "integer", nullable: false)
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Term = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Weight = table.Column<int>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: false),
+                    Longitude = table.Column<double>(type: "REAL", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1170,22 +1166,22 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ModerationDecisions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    ListingId = table.Column<int>(type: "integer", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    ReportId = table.Column<int>(type: "integer", nullable: true),
-                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    DecidedByUserId = table.Column<string>(type: "text", nullable: false),
-                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    AppealText = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    AppealedByUserId = table.Column<string>(type: "text", nullable: true),
-                    AppealedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    AppealDecidedByUserId = table.Column<string>(type: "text", nullable: true),
-                    AppealDecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    AppealDecisionNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReportId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    DecidedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AppealText = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AppealedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    AppealedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AppealDecidedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    AppealDecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AppealDecisionNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1220,22 +1216,22 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Synergy",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    GiverOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    TakerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    OfferListingId = table.Column<int>(type: "integer", nullable: true),
-                    NeedListingId = table.Column<int>(type: "integer", nullable: true),
-                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Flow = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Stage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    AbandonReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    StageSince = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    Origin = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GiverOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Flow = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AbandonReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    StageSince = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    Origin = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1270,17 +1266,17 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "SynergyDecision",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    OfferListingId = table.Column<int>(type: "integer", nullable: false),
-                    NeedListingId = table.Column<int>(type: "integer", nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    Score = table.Column<double>(type: "double precision", nullable: false),
-                    Pathway = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    DecidedByUserId = table.Column<string>(type: "text", nullable: false),
-                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    Pathway = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    DecidedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1303,18 +1299,18 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "WorkshopCard",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    WorkshopId = table.Column<int>(type: "integer", nullable: false),
-                    OrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Text = table.Column<string>(type: "character varying(140)", maxLength: 140, nullable: false),
-                    Quantity = table.Column<double>(type: "double precision", nullable: true),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Frequency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CreatedByUserId = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    DraftListingId = table.Column<int>(type: "integer", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    WorkshopId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 140, nullable: false),
+                    Quantity = table.Column<double>(type: "REAL", nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Frequency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DraftListingId = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1343,14 +1339,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "FollowUps",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    MeetingId = table.Column<int>(type: "integer", nullable: false),
-                    Text = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    DueDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    OwnerUserId = table.Column<string>(type: "text", nullable: false),
-                    Done = table.Column<bool>(type: "boolean", nullable: false),
-                    DoneAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MeetingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    OwnerUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Done = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DoneAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1373,13 +1369,13 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Messages",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ConversationId = table.Column<int>(type: "integer", nullable: false),
-                    SenderOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    SenderUserId = table.Column<string>(type: "text", nullable: false),
-                    Body = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ConversationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SenderUserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1408,39 +1404,39 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "Exchanges",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    GiverOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    TakerOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    OfferListingId = table.Column<int>(type: "integer", nullable: true),
-                    NeedListingId = table.Column<int>(type: "integer", nullable: true),
-                    CategoryCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    WasteCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Quantity = table.Column<double>(type: "double precision", nullable: false),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    QuantityTonnes = table.Column<double>(type: "double precision", nullable: true),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Operation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    TransportMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DistanceKm = table.Column<double>(type: "double precision", nullable: true),
-                    PriceEur = table.Column<double>(type: "double precision", nullable: true),
-                    AvoidedCostEur = table.Column<double>(type: "double precision", nullable: true),
-                    Note = table.Column<string>(type: "text", nullable: true),
-                    ExternalKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    PeriodEnd = table.Column<DateOnly>(type: "date", nullable: true),
-                    SynergyId = table.Column<int>(type: "integer", nullable: true),
-                    TrackDechetsRef = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    RecordedByUserId = table.Column<string>(type: "text", nullable: true),
-                    RecordedByFacilitator = table.Column<bool>(type: "boolean", nullable: false),
-                    GiverConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    TakerConfirmedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ContestedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ContestReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    OriginalId = table.Column<int>(type: "integer", nullable: true),
-                    SupersededById = table.Column<int>(type: "integer", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GiverOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TakerOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OfferListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    NeedListingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    WasteCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Quantity = table.Column<double>(type: "REAL", nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    QuantityTonnes = table.Column<double>(type: "REAL", nullable: true),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    TransportMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistanceKm = table.Column<double>(type: "REAL", nullable: true),
+                    PriceEur = table.Column<double>(type: "REAL", nullable: true),
+                    AvoidedCostEur = table.Column<double>(type: "REAL", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", nullable: true),
+                    ExternalKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    SynergyId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TrackDechetsRef = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RecordedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordedByFacilitator = table.Column<bool>(type: "INTEGER", nullable: false),
+                    GiverConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TakerConfirmedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ContestedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ContestReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    OriginalId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SupersededById = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1481,14 +1477,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "SynergyStep",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    SynergyId = table.Column<int>(type: "integer", nullable: false),
-                    FromStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    ToStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ByUserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
-                    Note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SynergyId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FromStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ToStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1505,8 +1501,8 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "MessageNotifications",
                 columns: table => new
                 {
-                    MessageId = table.Column<long>(type: "bigint", nullable: false),
-                    OutboxMessageId = table.Column<long>(type: "bigint", nullable: false)
+                    MessageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutboxMessageId = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1529,20 +1525,20 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "BiowasteTransfers",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TerritoryId = table.Column<int>(type: "integer", nullable: false),
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    FromOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    ToOrganisationId = table.Column<int>(type: "integer", nullable: false),
-                    MassKg = table.Column<double>(type: "double precision", nullable: false),
-                    Weighed = table.Column<bool>(type: "boolean", nullable: false),
-                    Stream = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Carrier = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    TransportMode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DistanceKm = table.Column<double>(type: "double precision", nullable: true),
-                    ExchangeId = table.Column<int>(type: "integer", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TerritoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    FromOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ToOrganisationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    MassKg = table.Column<double>(type: "REAL", nullable: false),
+                    Weighed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Stream = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Carrier = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    TransportMode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DistanceKm = table.Column<double>(type: "REAL", nullable: true),
+                    ExchangeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1571,20 +1567,20 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 name: "ExchangeImpact",
                 columns: table => new
                 {
-                    ExchangeId = table.Column<int>(type: "integer", nullable: false),
-                    ComputedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    FactorIds = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    Tonnes = table.Column<double>(type: "double precision", nullable: true),
-                    TonnesDiverted = table.Column<double>(type: "double precision", nullable: false),
-                    Co2eTreatmentKg = table.Column<double>(type: "double precision", nullable: false),
-                    Co2eTransportKg = table.Column<double>(type: "double precision", nullable: false),
-                    Co2eAvoidedVirginKg = table.Column<double>(type: "double precision", nullable: false),
-                    Co2eAvoidedDisposalKg = table.Column<double>(type: "double precision", nullable: false),
-                    EurDisposalAvoided = table.Column<double>(type: "double precision", nullable: false),
-                    EurPurchasesAvoided = table.Column<double>(type: "double precision", nullable: false),
-                    VirginMaterialTonnes = table.Column<double>(type: "double precision", nullable: false),
-                    HazardousReusedTonnes = table.Column<double>(type: "double precision", nullable: false),
-                    Arithmetic = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false)
+                    ExchangeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FactorIds = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Tonnes = table.Column<double>(type: "REAL", nullable: true),
+                    TonnesDiverted = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eTreatmentKg = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eTransportKg = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eAvoidedVirginKg = table.Column<double>(type: "REAL", nullable: false),
+                    Co2eAvoidedDisposalKg = table.Column<double>(type: "REAL", nullable: false),
+                    EurDisposalAvoided = table.Column<double>(type: "REAL", nullable: false),
+                    EurPurchasesAvoided = table.Column<double>(type: "REAL", nullable: false),
+                    VirginMaterialTonnes = table.Column<double>(type: "REAL", nullable: false),
+                    HazardousReusedTonnes = table.Column<double>(type: "REAL", nullable: false),
+                    Arithmetic = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1838,12 +1834,6 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 column: "CategoryCode");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Listings_Geog",
-                table: "Listings",
-                column: "Geog")
-                .Annotation("Npgsql:IndexMethod", "gist");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Listings_Latitude_Longitude",
                 table: "Listings",
                 columns: new[] { "Latitude", "Longitude" });
@@ -1870,14 +1860,19 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 columns: new[] { "TerritoryId", "Status", "PublishedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ListingTerms_Band",
+                table: "ListingTerms",
+                columns: new[] { "Term", "Latitude", "Longitude", "Type", "Weight", "ListingId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ListingTerms_ListingId",
                 table: "ListingTerms",
                 column: "ListingId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ListingTerms_Term_Weight_ListingId",
+                name: "IX_ListingTerms_Walk",
                 table: "ListingTerms",
-                columns: new[] { "Term", "Weight", "ListingId" });
+                columns: new[] { "Term", "Weight", "ListingId", "Type", "Latitude", "Longitude" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Meetings_CreatedByUserId",
@@ -1945,15 +1940,14 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 column: "BlockedOrganisationId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Organisations_Geog",
-                table: "Organisations",
-                column: "Geog")
-                .Annotation("Npgsql:IndexMethod", "gist");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Organisations_Siret",
                 table: "Organisations",
                 column: "Siret");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Organisations_Suspended",
+                table: "Organisations",
+                column: "Suspended");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Organisations_TerritoryId_ExternalKey",
