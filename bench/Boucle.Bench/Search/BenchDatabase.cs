@@ -315,21 +315,22 @@ public sealed class BenchDatabase : IAsyncDisposable
         }
         else
         {
-            page = [];
-            for (var r = Math.Max(1, q.RadiusKm * Math.Sqrt(2.0 * take / ListingSearch.CountCap)); r < q.RadiusKm; r *= 2)
+            const int most = 2000;
+            var nearest = await NearestCircle.FindAsync(new Circle(q.Latitude, q.Longitude, q.RadiusKm), take, most, async ring =>
             {
-                var radius = r;
-                if (await ScalarAsync(connection, (sql, add) => $"""SELECT count(*) FROM (SELECT 1 FROM "Listings" l WHERE {Where(q, groups, radius, add)} LIMIT {take}) x""") >= take)
+                var hits = new List<SearchHit>();
+                await using var command = Command(connection, add => $"""SELECT l."Id", l."Latitude", l."Longitude", l."PublishedAt" FROM "Listings" l WHERE {Where(q, groups, ring.RadiusKm, add)} LIMIT {most + 1}""");
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
                 {
-                    page = await PageAsync(connection, q, groups, [], radius, sort, null, take);
-                    break;
+                    hits.Add(new SearchHit(reader.GetInt32(0), ring.DistanceKm(reader.GetDouble(1), reader.GetDouble(2)), 0, DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)));
                 }
-            }
 
-            if (page.Count == 0)
-            {
-                page = await PageAsync(connection, q, groups, [], q.RadiusKm, sort, null, take);
-            }
+                return hits.Count > most ? null : hits;
+            });
+            page = nearest is not null
+                ? [.. nearest.Take(take).Select(h => (h.Id, 0))]
+                : await PageAsync(connection, q, groups, [], q.RadiusKm, sort, null, take);
         }
 
         return (Math.Min(counted, ListingSearch.CountCap), [.. page.Select(p => p.Id)]);

@@ -42,7 +42,8 @@ public sealed class HandWrittenSteps(DbConnection connection, bool postgres, IRe
             var b = c.Box;
             var (lat, lon) = (Add(command, c.Latitude), Add(command, c.Longitude));
             var distance = postgres ? $"boucle_distance_km(\"Latitude\", \"Longitude\", {lat}, {lon})" : SqlFunctions.SqliteHaversineSql("\"Latitude\"", "\"Longitude\"", lat, lon);
-            sql.Append(CultureInfo.InvariantCulture, $" AND \"Latitude\" >= {Add(command, b.MinLat)} AND \"Latitude\" <= {Add(command, b.MaxLat)} AND \"Longitude\" >= {Add(command, b.MinLon)} AND \"Longitude\" <= {Add(command, b.MaxLon)} AND {distance} <= {Add(command, c.RadiusKm)}");
+            var latitude = read.Weight is null ? "\"Latitude\"" : "\"Latitude\" + 0";
+            sql.Append(CultureInfo.InvariantCulture, $" AND {latitude} >= {Add(command, b.MinLat)} AND {latitude} <= {Add(command, b.MaxLat)} AND \"Longitude\" >= {Add(command, b.MinLon)} AND \"Longitude\" <= {Add(command, b.MaxLon)} AND {distance} <= {Add(command, c.RadiusKm)}");
         }
 
         if (read.Weight is not null)

@@ -225,6 +225,9 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         return (page, counted);
     }
 
+    /// Rows a circle for the nearest listings may hold (NearestCircle).
+    private const int MostInCircle = 2000;
+
     private static IQueryable<Listing> Within(IQueryable<Listing> listings, Near near, double radiusKm, bool box = true)
     {
         var (nLat, nLon) = (near.Latitude, near.Longitude);
@@ -254,27 +257,22 @@ public sealed class ListingSearch(AppDbContext db, SearchText text)
         return [.. rows.Select(r => new Hit(r.Id, r.Distance))];
     }
 
-    /// The nearest listings of a broad query without words, exactly: the smallest circle (1, 2, 4... km) that
-    /// holds enough of them holds the nearest ones, and sorting it is cheap; the count on a small circle is cheap as well.
+    /// The nearest listings of a broad query without words, exactly: those of the smallest circle that holds a
+    /// page of them and few enough rows to read (NearestCircle); or, failing that, the plain sort.
     private static async Task<List<Hit>> NearestAsync(IQueryable<Listing> listings, IQueryable<Listing> matching, Near near, double? radiusKm,
         int skip, int take, CancellationToken ct)
     {
-        var need = skip + take;
-
-        // More than CountCap hits lie within the radius: a circle of radius·√(2·need/CountCap) holds about twice
-        // the hits needed if they were spread evenly, so one or two circles usually suffice.
-        var first = radiusKm is { } max ? Math.Max(1, max * Math.Sqrt(2.0 * need / CountCap)) : 1;
-        for (var r = first; radiusKm is null || r < radiusKm; r *= 2)
+        if (radiusKm is { } radius)
         {
-            var circle = Within(listings, near, r);
-            if (await circle.Take(need).CountAsync(ct) >= need)
+            var hits = await NearestCircle.FindAsync(new Circle(near.Latitude, near.Longitude, radius), skip + take, MostInCircle, async ring =>
             {
-                return await PageAsync(circle, near, ListingSort.Distance, skip, take, ct);
-            }
-
-            if (r > 20_000)
+                var rows = await Within(listings, near, ring.RadiusKm).Take(MostInCircle + 1)
+                    .Select(l => new { l.Id, l.Latitude, l.Longitude, l.PublishedAt }).ToListAsync(ct);
+                return rows.Count > MostInCircle ? null : [.. rows.Select(l => new SearchHit(l.Id, ring.DistanceKm(l.Latitude, l.Longitude), 0, l.PublishedAt))];
+            });
+            if (hits is not null)
             {
-                break;
+                return [.. hits.Skip(skip).Take(take).Select(h => new Hit(h.Id, h.Distance))];
             }
         }
 

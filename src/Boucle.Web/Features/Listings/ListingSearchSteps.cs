@@ -72,8 +72,14 @@ public sealed class EfListingSearchSteps(AppDbContext db, IQueryable<Listing> sh
         {
             var b = circle.Box;
             var (lat, lon, radius) = (circle.Latitude, circle.Longitude, circle.RadiusKm);
-            postings = postings.Where(t => t.Latitude >= b.MinLat && t.Latitude <= b.MaxLat && t.Longitude >= b.MinLon && t.Longitude <= b.MaxLon
-                && SqlFunctions.DistanceKm(t.Latitude, t.Longitude, lat, lon) <= radius);
+            postings = read.Weight is null
+                ? postings.Where(t => t.Latitude >= b.MinLat && t.Latitude <= b.MaxLat && t.Longitude >= b.MinLon && t.Longitude <= b.MaxLon)
+
+                // A walk in listing order must use the walk index and stop after a batch: "+ 0" keeps both planners
+                // from reading the latitude band of the other index and sorting it, which costs every posting of a
+                // frequent term.
+                : postings.Where(t => t.Latitude + 0 >= b.MinLat && t.Latitude + 0 <= b.MaxLat && t.Longitude >= b.MinLon && t.Longitude <= b.MaxLon);
+            postings = postings.Where(t => SqlFunctions.DistanceKm(t.Latitude, t.Longitude, lat, lon) <= radius);
         }
 
         if (read.Weight is not null)

@@ -170,36 +170,61 @@ public sealed class WordSearch(IListingSearchSteps steps, IReadOnlyList<string[]
         return [.. Sorted(walk.Hits, ListingSort.Relevance)];
     }
 
-    /// The nearest of more than CountCap hits: the hits of a circle that holds at least a page of them, and
-    /// whose postings are few enough to read at once, are sorted; the circle grows or shrinks until it does.
+    /// The nearest of more than CountCap hits, from the postings of the walked group.
     private async Task<List<SearchHit>> NearestAsync(string[] driving, int need, CancellationToken ct)
     {
-        var circle = _circle!;
+        var hits = await NearestCircle.FindAsync(_circle!, need, mostInCircle, async ring =>
+        {
+            var postings = await steps.PostingsAsync(new PostingRead(driving, type, ring, mostInCircle + 1), ct);
+            if (postings.Count > mostInCircle)
+            {
+                return null;
+            }
+
+            var walk = new Walk(driving, ring);
+            await KeepAsync(walk, postings, ct);
+            return walk.Hits;
+        });
+        if (hits is not null)
+        {
+            return hits;
+        }
+
+        var all = new Walk(driving, _circle);
+        await AdvanceAsync(all, int.MaxValue, _ => false, ct);
+        return [.. Sorted(all.Hits, ListingSort.Distance)];
+    }
+}
+
+/// The nearest of many hits without sorting them all: the hits of a circle that holds at least the page, and
+/// whose rows are few enough to read at once, sorted by distance. The first circle would hold twice the page
+/// if the hits were spread evenly; it shrinks while it holds too many rows and grows while it holds too few hits.
+public static class NearestCircle
+{
+    /// `read` gives every hit in a circle, or null when the circle has more than `most` rows. Null when no
+    /// circle was found in a few tries: the caller sorts every hit.
+    public static async Task<List<SearchHit>?> FindAsync(Circle circle, int need, int most, Func<Circle, Task<List<SearchHit>?>> read)
+    {
         var small = 0.0;
         var r = Math.Min(circle.RadiusKm, Math.Max(1, circle.RadiusKm * Math.Sqrt(2.0 * need / ListingSearch.CountCap)));
         for (var attempt = 0; attempt < 12; attempt++)
         {
-            var ring = circle.WithRadius(r);
-            var postings = await steps.PostingsAsync(new PostingRead(driving, type, ring, mostInCircle + 1), ct);
-            if (postings.Count > mostInCircle)
+            var hits = await read(circle.WithRadius(r));
+            if (hits is null)
             {
                 r = small + ((r - small) / 2);
                 continue;
             }
 
-            var walk = new Walk(driving, ring);
-            await KeepAsync(walk, postings, ct);
-            if (walk.Hits.Count >= need || r >= circle.RadiusKm)
+            if (hits.Count >= need || r >= circle.RadiusKm)
             {
-                return [.. Sorted(walk.Hits, ListingSort.Distance)];
+                return [.. WordSearch.Sorted(hits, ListingSort.Distance)];
             }
 
             small = r;
             r = Math.Min(circle.RadiusKm, r * 2);
         }
 
-        var all = new Walk(driving, circle);
-        await AdvanceAsync(all, int.MaxValue, _ => false, ct);
-        return [.. Sorted(all.Hits, ListingSort.Distance)];
+        return null;
     }
 }
