@@ -782,14 +782,15 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId");
 
-                    b.HasIndex("Latitude", "Longitude");
-
                     b.HasIndex("PublishedAt", "Id");
 
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();
 
                     b.HasIndex("TerritoryId", "Status", "PublishedAt");
+
+                    b.HasIndex("Latitude", "Longitude", "Status", "Type", "TerritoryId", "OrganisationId", "PublishedAt", "Id")
+                        .HasDatabaseName("IX_Listings_Circle");
 
                     b.ToTable("Listings");
                 });

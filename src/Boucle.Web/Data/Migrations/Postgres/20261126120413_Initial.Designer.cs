@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Boucle.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDbContext))]
-    [Migration("20261126112927_Initial")]
+    [Migration("20261126120413_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -817,14 +817,15 @@ namespace Boucle.Web.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId");
 
-                    b.HasIndex("Latitude", "Longitude");
-
                     b.HasIndex("PublishedAt", "Id");
 
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();
 
                     b.HasIndex("TerritoryId", "Status", "PublishedAt");
+
+                    b.HasIndex("Latitude", "Longitude", "Status", "Type", "TerritoryId", "OrganisationId", "PublishedAt", "Id")
+                        .HasDatabaseName("IX_Listings_Circle");
 
                     b.ToTable("Listings");
                 });

@@ -1841,15 +1841,15 @@ namespace Boucle.Web.Data.Migrations.Postgres
                 column: "CategoryCode");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Listings_Circle",
+                table: "Listings",
+                columns: new[] { "Latitude", "Longitude", "Status", "Type", "TerritoryId", "OrganisationId", "PublishedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Listings_Geog",
                 table: "Listings",
                 column: "Geog")
                 .Annotation("Npgsql:IndexMethod", "gist");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Listings_Latitude_Longitude",
-                table: "Listings",
-                columns: new[] { "Latitude", "Longitude" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Listings_OrganisationId",

@@ -1834,9 +1834,9 @@ namespace Boucle.Web.Data.Migrations.Sqlite
                 column: "CategoryCode");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Listings_Latitude_Longitude",
+                name: "IX_Listings_Circle",
                 table: "Listings",
-                columns: new[] { "Latitude", "Longitude" });
+                columns: new[] { "Latitude", "Longitude", "Status", "Type", "TerritoryId", "OrganisationId", "PublishedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Listings_OrganisationId",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Boucle.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDbContext))]
-    [Migration("20261126112916_Initial")]
+    [Migration("20261126120409_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -785,14 +785,15 @@ namespace Boucle.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId");
 
-                    b.HasIndex("Latitude", "Longitude");
-
                     b.HasIndex("PublishedAt", "Id");
 
                     b.HasIndex("TerritoryId", "ExternalKey")
                         .IsUnique();
 
                     b.HasIndex("TerritoryId", "Status", "PublishedAt");
+
+                    b.HasIndex("Latitude", "Longitude", "Status", "Type", "TerritoryId", "OrganisationId", "PublishedAt", "Id")
+                        .HasDatabaseName("IX_Listings_Circle");
 
                     b.ToTable("Listings");
                 });
