@@ -85,10 +85,12 @@ public abstract class TwoFactorResetTests<TApp>(TApp app) : IClassFixture<TApp>
         {
             ("", Reason, "Email", "Indiquez l'adresse e-mail du compte."),
             ("personne@inconnu.example.org", Reason, "Email", "Aucun compte n'a l'adresse"),
+            ("admin\u0007@boucle.example.org", Reason, "Email", "n'est pas valide"),
             (member, Reason, "Email", "n'a pas de vérification en deux étapes activée"),
             (DemoSeeder.AdministratorEmail, Reason, "Email", "C'est votre propre compte"),
             (DemoSeeder.FacilitatorEmail, "perdu", "Reason", "10 caractères au moins"),
             (DemoSeeder.FacilitatorEmail, new string('x', 1001), "Reason", "1000 caractères au plus"),
+            (DemoSeeder.FacilitatorEmail, "Motif avec un \u0007 au milieu", "Reason", "caractères de contrôle"),
         };
         foreach (var (email, reason, field, message) in cases)
         {

@@ -42,6 +42,10 @@ public sealed class ResetTwoFactorModel(AppDbContext db, UserManager<AppUser> us
         {
             ModelState.AddModelError(nameof(Email), "Indiquez l'adresse e-mail du compte.");
         }
+        else if (email.Length > 256 || email.Any(char.IsControl))
+        {
+            ModelState.AddModelError(nameof(Email), "Cette adresse e-mail n'est pas valide.");
+        }
         else if ((person = await users.FindByEmailAsync(email)) is null)
         {
             ModelState.AddModelError(nameof(Email), $"Aucun compte n'a l'adresse « {email} ».");
@@ -62,6 +66,10 @@ public sealed class ResetTwoFactorModel(AppDbContext db, UserManager<AppUser> us
         else if (reason.Length > ReasonMaxLength)
         {
             ModelState.AddModelError(nameof(Reason), $"{ReasonMaxLength} caractères au plus.");
+        }
+        else if (reason.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+        {
+            ModelState.AddModelError(nameof(Reason), "Le motif contient des caractères de contrôle : saisissez du texte.");
         }
 
         if (!ModelState.IsValid || person is null)
