@@ -1,7 +1,9 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Boucle.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -10,8 +12,9 @@ namespace Boucle.Web.Tests;
 /// Sessions end after 30 minutes without a request, and 12 hours after sign-in whatever the activity
 /// (Boucle:Security:IdleMinutes and AbsoluteHours). Time is the application's TimeProvider, replaced by
 /// a clock the test moves: the cookie handler, the security stamp check and our absolute limit all read
-/// it. Real sign-ins through the test server, real cookies kept by the client.
-public abstract class SessionExpiryTests<TApp>(TApp app) : IClassFixture<TApp>
+/// it. Real sign-ins through the test server, real cookies kept by the client. And "sign out everywhere"
+/// after a password reset by e-mail (after a change on the security page: SecurityTests).
+public abstract partial class SessionExpiryTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : BoucleApp
 {
     private const string Email = "menuiserie-dupuy@demo.example.org";
@@ -64,6 +67,28 @@ public abstract class SessionExpiryTests<TApp>(TApp app) : IClassFixture<TApp>
         clock.Advance(TimeSpan.FromMinutes(20));
         Assert.True(await SignedInAsync(again));
     }
+
+    [Fact]
+    public async Task A_password_chosen_from_the_forgotten_password_email_signs_out_every_open_session()
+    {
+        var email = await app.ScopedAsync(db => db.Users.Where(u => u.Email!.EndsWith("@demo.example.org") && u.Email != Email && !u.TwoFactorEnabled)
+            .OrderBy(u => u.Email).Select(u => u.Email!).FirstAsync());
+        var phone = await app.SignedInAsync(email);
+        Assert.True(await SignedInAsync(phone));
+
+        await BoucleApp.PostFormAsync(app.Browser(), "/mot-de-passe-oublie", new Dictionary<string, string> { ["Email"] = email });
+        var mail = await app.Smtp.WaitForAsync(email, "Nouveau mot de passe");
+        var link = new Uri(ResetLink().Match(mail.TextBody ?? "").Value).PathAndQuery;
+        var reset = await BoucleApp.PostFormAsync(app.Browser(), link, new Dictionary<string, string> { ["Password"] = "une phrase toute neuve pour la boucle" });
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        Assert.Contains("Votre mot de passe est changé", WebUtility.HtmlDecode(await reset.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        Assert.False(await SignedInAsync(phone), "the session opened before the reset");
+        Assert.True(await SignedInAsync(await app.SignedInAsync(email, "une phrase toute neuve pour la boucle")));
+    }
+
+    [GeneratedRegex(@"https?://\S+/reinitialiser-mot-de-passe\?\S+")]
+    private static partial Regex ResetLink();
 
     /// The same application and database, with the test's clock as its TimeProvider.
     private WebApplicationFactory<Program> Clocked(FakeTimeProvider clock) =>
