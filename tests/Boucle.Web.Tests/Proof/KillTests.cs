@@ -8,8 +8,7 @@ namespace Boucle.Web.Tests.Proof;
 
 /// A large write killed half-way (SIGKILL of the whole process tree) leaves the database either as
 /// it was or complete, never in between. The write here is `boucle restore --force` of a large
-/// backup over an existing database; `KillMidwayAsync` takes any `boucle` command line, so the
-/// organisations import can be put to the same test once it exists.
+/// backup over an existing database. ImportKillTests puts `boucle import organisations` to the same test.
 public abstract class KillTests<TApp>(TApp app, ITestOutputHelper output) : IClassFixture<TApp>
     where TApp : BoucleApp
 {

@@ -119,6 +119,7 @@ public static class AuditLabels
         AuditActions.PreModerationOff => "Pré-modération désactivée",
         AuditActions.MemberRole => "Rôle d'un membre modifié",
         AuditActions.MemberRemove => "Membre retiré de la structure",
+        AuditActions.TwoFactorReset => "Vérification en deux étapes réinitialisée",
         _ => Workspace.WorkspaceAudit.Label(action) ?? action,
     };
 }
@@ -138,4 +139,5 @@ public static class AuditActions
     public const string PreModerationOff = "territory.premoderation-off";
     public const string MemberRole = "member.role";
     public const string MemberRemove = "member.remove";
+    public const string TwoFactorReset = "account.two-factor-reset";
 }

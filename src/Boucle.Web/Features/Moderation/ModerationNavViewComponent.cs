@@ -21,7 +21,7 @@ public sealed class ModerationNavViewComponent(CurrentActor actor, ModerationSer
         var html = string.Create(CultureInfo.InvariantCulture, $"<li><a href=\"/animation/moderation\">Modération ({waiting})</a></li>");
         if (me.IsAdministrator)
         {
-            html += "<li><a href=\"/admin/journal\">Journal</a></li>";
+            html += "<li><a href=\"/admin/journal\">Journal</a></li><li><a href=\"/admin/double-authentification\">Accès perdus</a></li>";
         }
 
         return new HtmlContentViewComponentResult(new HtmlString(html));
