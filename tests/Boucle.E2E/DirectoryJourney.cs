@@ -10,7 +10,25 @@ public sealed class DirectoryJourney(BoucleServer server, ITestOutputHelper outp
     public async Task Facilitator_finds_an_organisation_in_the_directory_and_corrects_its_public_page()
     {
         await SignInAsync(Boucle.Web.Data.DemoSeeder.FacilitatorEmail, Boucle.Web.Data.DemoSeeder.DemoPassword);
-        await GoAsync("/animation/acteurs");
+
+        // The facilitator's pages are under one "Animation" disclosure, closed at first, usable from the keyboard.
+        var nav = Page.GetByRole(AriaRole.Navigation, new() { Name = "Navigation principale" });
+        var menu = nav.Locator("details.nav-menu");
+        var directory = nav.GetByRole(AriaRole.Link, new() { Name = "Structures", Exact = true });
+        await Expect(directory).Not.ToBeVisibleAsync();
+        await menu.Locator("summary").FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(directory).ToBeVisibleAsync();
+        await CheckPageAsync(); // axe with the menu open
+        await Page.Keyboard.PressAsync("Escape");
+        await Expect(directory).Not.ToBeVisibleAsync();
+        await Expect(menu.Locator("summary")).ToBeFocusedAsync();
+        await Page.Keyboard.PressAsync("Space");
+        await Page.Keyboard.PressAsync("Tab");
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Synergies", Exact = true })).ToBeFocusedAsync();
+        await directory.FocusAsync();
+        await SubmitAsync(directory);
+        await Expect(Page).ToHaveURLAsync(new Regex("/animation/acteurs$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Annuaire des structures");
         await CheckAtPhoneWidthAsync();
 

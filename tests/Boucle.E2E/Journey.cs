@@ -205,6 +205,18 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
         await Expect(Page).ToHaveURLAsync(new Regex("/mon-espace$"));
     }
 
+    /// Facilitators' and administrators' pages are under the "Animation" disclosure of the main navigation: opens it.
+    protected async Task OpenFacilitatorMenuAsync()
+    {
+        var menu = Page.GetByRole(AriaRole.Navigation, new() { Name = "Navigation principale" }).Locator("details.nav-menu");
+        if (await menu.GetAttributeAsync("open") is null)
+        {
+            await menu.Locator("summary").ClickAsync();
+        }
+
+        await Expect(menu).ToHaveAttributeAsync("open", "");
+    }
+
     /// Signs in as the owner of a demo organisation (key from organisations.csv).
     protected Task SignInAsDemoOwnerAsync(string organisationKey) =>
         SignInAsync($"{organisationKey}@demo.example.org", Boucle.Web.Data.DemoSeeder.DemoPassword);
