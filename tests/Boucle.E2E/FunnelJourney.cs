@@ -32,6 +32,7 @@ public sealed class FunnelJourney(BoucleServer server, ITestOutputHelper output)
 
         // On the follow-up board, the synergy waits in the first column; the facilitator moves it on.
         var nav = Page.GetByRole(AriaRole.Navigation, new() { Name = "Navigation principale" });
+        await OpenFacilitatorMenuAsync();
         await SubmitAsync(nav.GetByRole(AriaRole.Link, new() { Name = "Suivi", Exact = true }));
         var card = Page.Locator("section.funnel-column", new() { Has = Page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Suggérée") }) })
             .Locator("li.funnel-card", new() { Has = Page.Locator($"a[href='/synergies/{id}']") });

@@ -205,6 +205,18 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
         await Expect(Page).ToHaveURLAsync(new Regex("/mon-espace$"));
     }
 
+    /// Facilitators' and administrators' pages are under the "Animation" disclosure of the main navigation: opens it.
+    protected async Task OpenFacilitatorMenuAsync()
+    {
+        var menu = Page.GetByRole(AriaRole.Navigation, new() { Name = "Navigation principale" }).Locator("details.nav-menu");
+        if (await menu.GetAttributeAsync("open") is null)
+        {
+            await menu.Locator("summary").ClickAsync();
+        }
+
+        await Expect(menu).ToHaveAttributeAsync("open", "");
+    }
+
     /// Signs in as the owner of a demo organisation (key from organisations.csv).
     protected Task SignInAsDemoOwnerAsync(string organisationKey) =>
         SignInAsync($"{organisationKey}@demo.example.org", Boucle.Web.Data.DemoSeeder.DemoPassword);
@@ -266,6 +278,36 @@ public abstract partial class Journey(BoucleServer server, ITestOutputHelper out
         }
 
         throw new TimeoutException($"No e-mail to {to} in {Server.MailDir}");
+    }
+
+    /// The current page at a 375 px phone width: checked again (screenshot, axe) and no sideways scroll;
+    /// then back to the desktop width.
+    protected async Task CheckAtPhoneWidthAsync()
+    {
+        await Page.SetViewportSizeAsync(375, 812);
+        try
+        {
+            await CheckPageAsync();
+            await AssertNoHorizontalScrollAsync();
+        }
+        finally
+        {
+            await Page.SetViewportSizeAsync(1280, 900);
+        }
+    }
+
+    protected async Task AssertNoHorizontalScrollAsync()
+    {
+        var sizes = await Page.EvaluateAsync<int[]>("() => [document.scrollingElement.scrollWidth, window.innerWidth]");
+        var (scroll, width) = (sizes[0], sizes[1]);
+        if (scroll > width)
+        {
+            // Name what sticks out, to find it without a screenshot.
+            var wide = await Page.EvaluateAsync<string[]>(
+                "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)" +
+                ".slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + ' right=' + Math.round(e.getBoundingClientRect().right))");
+            Fail($"{new Uri(Page.Url).PathAndQuery} scrolls sideways at {width} px: {scroll} px wide. Wider elements: {string.Join(", ", wide)}");
+        }
     }
 
     [GeneratedRegex("[^A-Za-z0-9-]+")]

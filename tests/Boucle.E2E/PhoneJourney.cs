@@ -27,18 +27,4 @@ public sealed class PhoneJourney(BoucleServer server, ITestOutputHelper output) 
         await Expect(FieldError("Input_Title")).ToHaveTextAsync("Donnez un titre à l'annonce.");
         await AssertNoHorizontalScrollAsync();
     }
-
-    private async Task AssertNoHorizontalScrollAsync()
-    {
-        var sizes = await Page.EvaluateAsync<int[]>("() => [document.scrollingElement.scrollWidth, window.innerWidth]");
-        var (scroll, width) = (sizes[0], sizes[1]);
-        if (scroll > width)
-        {
-            // Name what sticks out, to find it without a screenshot.
-            var wide = await Page.EvaluateAsync<string[]>(
-                "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)" +
-                ".slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + ' right=' + Math.round(e.getBoundingClientRect().right))");
-            Assert.Fail($"{new Uri(Page.Url).PathAndQuery} scrolls sideways at {width} px: {scroll} px wide. Wider elements: {string.Join(", ", wide)}");
-        }
-    }
 }

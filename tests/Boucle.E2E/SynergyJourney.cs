@@ -39,6 +39,7 @@ public sealed partial class SynergyJourney(BoucleServer server, ITestOutputHelpe
     {
         await SignInAsync("animation@coopactions.example.org", Boucle.Web.Data.DemoSeeder.DemoPassword);
         var nav = Page.GetByRole(AriaRole.Navigation, new() { Name = "Navigation principale" });
+        await OpenFacilitatorMenuAsync();
         await SubmitAsync(nav.GetByRole(AriaRole.Link, new() { Name = "Synergies", Exact = true }));
         await Expect(Page).ToHaveURLAsync(new Regex("/animation/synergies$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Synergies du territoire");

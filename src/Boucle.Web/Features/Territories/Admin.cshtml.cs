@@ -1,3 +1,4 @@
+using System.Globalization;
 using Boucle.Web.Data;
 using Boucle.Web.Features.Accounts;
 using Microsoft.AspNetCore.Authorization;
@@ -59,6 +60,11 @@ public sealed class AdminTerritoryModel(AppDbContext db, CurrentActor actor, Ter
     public IReadOnlyList<string> CommuneNames { get; private set; } = [];
     [BindProperty] public string? Email { get; set; }
 
+    /// Days a listing stays published (the form's text, kept as typed when it is refused).
+    [BindProperty] public string? ExpiryDays { get; set; }
+
+    [TempData] public string? Flash { get; set; }
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct)
     {
         if (!(await actor.GetAsync(ct)).IsAdministrator)
@@ -73,6 +79,7 @@ public sealed class AdminTerritoryModel(AppDbContext db, CurrentActor actor, Ter
         }
 
         Territory = territory;
+        ExpiryDays ??= territory.ListingExpiryDays.ToString(CultureInfo.InvariantCulture);
         var reference = HttpContext.RequestServices.GetRequiredService<Reference.ReferenceData>();
         CommuneNames = [.. territory.Communes.Select(c => reference.Commune(c.CommuneInsee)?.Name ?? c.CommuneInsee).Order(StringComparer.CurrentCulture)];
         Facilitators = (await db.TerritoryFacilitators.AsNoTracking().Where(f => f.TerritoryId == id)
@@ -121,6 +128,28 @@ public sealed class AdminTerritoryModel(AppDbContext db, CurrentActor actor, Ter
         }
 
         await admin.RemoveFacilitatorAsync(id, userId, ct);
+        return Redirect($"/admin/territoires/{id}");
+    }
+
+    public async Task<IActionResult> OnPostExpiryAsync(int id, CancellationToken ct)
+    {
+        if (!(await actor.GetAsync(ct)).IsAdministrator)
+        {
+            return Forbid();
+        }
+
+        if (!await db.Territories.AnyAsync(t => t.Id == id, ct))
+        {
+            return NotFound();
+        }
+
+        if (await admin.SetListingExpiryDaysAsync(id, ExpiryDays, ct) is { } error)
+        {
+            ModelState.AddModelError(nameof(ExpiryDays), error);
+            return await OnGetAsync(id, ct);
+        }
+
+        Flash = $"Durée de publication enregistrée : {ExpiryDays!.Trim()} jours.";
         return Redirect($"/admin/territoires/{id}");
     }
 

@@ -166,6 +166,32 @@ public sealed class TerritoryAdmin(AppDbContext db, ReferenceData reference, Aud
         await db.SaveChangesAsync(ct);
     }
 
+    /// Days a listing stays published before it expires (applied when a listing is published or renewed).
+    public const int MinExpiryDays = 7;
+    public const int MaxExpiryDays = 365;
+
+    /// Sets how long this territory's listings stay published; returns a French error, or null once saved.
+    public async Task<string?> SetListingExpiryDaysAsync(int territoryId, string? days, CancellationToken ct)
+    {
+        if (!int.TryParse(days?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < MinExpiryDays or > MaxExpiryDays)
+        {
+            return $"Indiquez un nombre entier de jours, de {MinExpiryDays} à {MaxExpiryDays}.";
+        }
+
+        var territory = await db.Territories.SingleAsync(t => t.Id == territoryId, ct);
+        if (territory.ListingExpiryDays == value)
+        {
+            return null;
+        }
+
+        var before = territory.ListingExpiryDays;
+        territory.ListingExpiryDays = value;
+        await audit.AddAsync(territoryId, WorkspaceAudit.ListingExpiry, "territory", territoryId, territory.Name,
+            string.Create(CultureInfo.InvariantCulture, $"{before} → {value} jours"), ct);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     public async Task SetSharingAsync(int territoryId, bool open, CancellationToken ct)
     {
         var territory = await db.Territories.SingleAsync(t => t.Id == territoryId, ct);

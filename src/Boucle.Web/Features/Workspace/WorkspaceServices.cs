@@ -41,6 +41,7 @@ public static class WorkspaceAudit
     public const string FacilitatorRemove = "territory.facilitator-remove";
     public const string SharingOn = "territory.sharing-on";
     public const string SharingOff = "territory.sharing-off";
+    public const string ListingExpiry = "territory.listing-expiry";
 
     public static string? Label(string action) => action switch
     {
@@ -57,6 +58,7 @@ public static class WorkspaceAudit
         FacilitatorRemove => "Animateur ou animatrice retirée",
         SharingOn => "Annonces ouvertes aux territoires voisins",
         SharingOff => "Annonces fermées aux territoires voisins",
+        ListingExpiry => "Durée de publication des annonces modifiée",
         _ => null,
     };
 }
