@@ -81,7 +81,7 @@ public sealed class HandWrittenSteps(DbConnection connection, bool postgres, IRe
     {
         await using var command = connection.CreateCommand();
         var organisations = suspended.Count == 0 ? "" : $" AND \"OrganisationId\" NOT IN ({string.Join(',', suspended)})";
-        command.CommandText = $"""SELECT "Id", "PublishedAt" FROM "Listings" WHERE {Ids(command, "Id", listingIds)} AND "Status" IN ('Published', 'Reserved'){organisations}""";
+        command.CommandText = $"""SELECT "Id", "PublishedAt" FROM "Listings" WHERE {Ids(command, "Id", listingIds)} AND "Status" IN ('Published', 'Reserved') AND "PublishedAt" IS NOT NULL{organisations}""";
         var shown = new List<ShownListing>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
