@@ -64,6 +64,13 @@ public sealed class DatabaseInitialiser(IServiceProvider services, IOptions<Bouc
         await scope.ServiceProvider.GetRequiredService<Features.Impact.ImpactService>().SeedFactorsAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<Features.Impact.ImpactService>().EnsureComputedAsync(cancellationToken);
 
+        if (!db.IsPostgres)
+        {
+            // Statistics for SQLite's planner (PostgreSQL's autovacuum keeps its own), bounded so that a large
+            // database still starts quickly; SQLite recommends it when a long-lived connection opens.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=400; PRAGMA optimize=0x10002;", cancellationToken);
+        }
+
         logger.LogInformation("Base de données prête ({Provider}).", db.IsPostgres ? "PostgreSQL" : "SQLite");
     }
 

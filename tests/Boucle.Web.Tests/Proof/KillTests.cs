@@ -31,8 +31,8 @@ public abstract class KillTests<TApp>(TApp app, ITestOutputHelper output) : ICla
             var small = Path.Combine(work, "small.zip");
             await BackupArchive.WriteAsync(new BoucleOptions { DataDir = app.DataDir, Database = app.ConnectionString }, small, CancellationToken.None);
             await app.ScopedAsync(db => db.Database.ExecuteSqlRawAsync(db.IsPostgres
-                ? $"INSERT INTO \"ListingTerms\" (\"ListingId\", \"Term\", \"Weight\") SELECT (SELECT min(\"Id\") FROM \"Listings\"), 'terme' || i, 1 FROM generate_series(1, {ExtraRows}) AS i"
-                : $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ExtraRows}) INSERT INTO \"ListingTerms\" (\"ListingId\", \"Term\", \"Weight\") SELECT (SELECT min(\"Id\") FROM \"Listings\"), 'terme' || i, 1 FROM n"));
+                ? $"INSERT INTO \"ListingTerms\" (\"ListingId\", \"Term\", \"Weight\", \"Type\", \"Latitude\", \"Longitude\") SELECT (SELECT min(\"Id\") FROM \"Listings\"), 'terme' || i, 1, 'Offer', 44.85, 0.48 FROM generate_series(1, {ExtraRows}) AS i"
+                : $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ExtraRows}) INSERT INTO \"ListingTerms\" (\"ListingId\", \"Term\", \"Weight\", \"Type\", \"Latitude\", \"Longitude\") SELECT (SELECT min(\"Id\") FROM \"Listings\"), 'terme' || i, 1, 'Offer', 44.85, 0.48 FROM n"));
             var large = Path.Combine(work, "large.zip");
             await BackupArchive.WriteAsync(new BoucleOptions { DataDir = app.DataDir, Database = app.ConnectionString }, large, CancellationToken.None);
             // Both states as restored, so that the application's own background writes do not blur them.
