@@ -170,17 +170,35 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
     [Fact]
     public async Task The_language_switch_sends_a_foreign_or_malformed_return_address_home()
     {
-        // Found by wapiti: a control character in returnUrl made LocalRedirect throw (500).
+        // Found by wapiti: a control character, then a raw "¿", in returnUrl made the redirect throw (500).
         var visitor = app.CreateClient(new() { AllowAutoRedirect = false });
-        foreach (var returnUrl in new[] { "/annonces\u0001x", "//evil.example.org/", "/\\evil.example.org", "https://evil.example.org/" })
+        foreach (var returnUrl in new[] { "/annonces\u0001x", "/annonces\u00bf", "/caf\u00e9 noir", "//evil.example.org/", "/\\evil.example.org", "https://evil.example.org/" })
         {
             using var response = await BoucleApp.PostFormAsync(visitor, "/langue", new Dictionary<string, string> { ["culture"] = "en", ["returnUrl"] = returnUrl }, "/");
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.Equal("/", response.Headers.Location!.OriginalString);
         }
 
-        using var fine = await BoucleApp.PostFormAsync(visitor, "/langue", new Dictionary<string, string> { ["culture"] = "fr", ["returnUrl"] = "/annonces?q=palette" }, "/");
-        Assert.Equal("/annonces?q=palette", fine.Headers.Location!.OriginalString);
+        using var fine = await BoucleApp.PostFormAsync(visitor, "/langue", new Dictionary<string, string> { ["culture"] = "fr", ["returnUrl"] = "/annonces?q=f%C3%BBt" }, "/");
+        Assert.Equal("/annonces?q=f%C3%BBt", fine.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Sign_in_with_a_return_address_a_header_cannot_carry_goes_to_my_space_not_a_500()
+    {
+        // The same raw character through the sign-in form's ReturnUrl, and a favourite's return address.
+        var visitor = app.Browser();
+        using var signIn = await BoucleApp.PostFormAsync(visitor, "/connexion?ReturnUrl=%2Fannonces%C2%BF",
+            new Dictionary<string, string> { ["Email"] = "garage-vidal@demo.example.org", ["Password"] = Boucle.Web.Data.DemoSeeder.DemoPassword }, "/connexion");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/mon-espace", signIn.Headers.Location!.OriginalString);
+
+        var member = await app.SignedInAsync("garage-vidal@demo.example.org");
+        var id = await app.ScopedAsync(db => db.Listings.Where(l => l.Status == ListingStatus.Published).Select(l => l.Id).FirstAsync());
+        using var favourite = await BoucleApp.PostFormAsync(member, "/favoris?handler=Toggle",
+            new Dictionary<string, string> { ["listingId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["returnUrl"] = "/annonces\u00bf" }, "/favoris");
+        Assert.Equal(HttpStatusCode.Redirect, favourite.StatusCode);
+        Assert.Equal("/favoris", favourite.Headers.Location!.OriginalString);
     }
 
     // ---- The forms.

@@ -12,7 +12,7 @@ public sealed class ConfirmEmailModel(UserManager<AppUser> users) : PageModel
 
     public async Task OnGetAsync(string? userId, string? code, string? returnUrl)
     {
-        ReturnUrl = returnUrl is not null && Url.IsLocalUrl(returnUrl) ? returnUrl : null;
+        ReturnUrl = Shared.ReturnAddress.Local(returnUrl);
         if (userId is null || code is null || await users.FindByIdAsync(userId) is not { } user)
         {
             return;

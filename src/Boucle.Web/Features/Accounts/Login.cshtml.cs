@@ -34,7 +34,7 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
         var result = await signIn.PasswordSignInAsync(Email!.Trim(), Password!, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            return LocalRedirect(ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/mon-espace");
+            return LocalRedirect(Shared.ReturnAddress.Local(ReturnUrl) ?? "/mon-espace");
         }
 
         if (result.RequiresTwoFactor)

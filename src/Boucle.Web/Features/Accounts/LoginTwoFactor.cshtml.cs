@@ -34,7 +34,7 @@ public sealed class LoginTwoFactorModel(SignInManager<AppUser> signIn) : PageMod
             : await signIn.TwoFactorRecoveryCodeSignInAsync(code);
         if (result.Succeeded)
         {
-            return LocalRedirect(ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/mon-espace");
+            return LocalRedirect(Shared.ReturnAddress.Local(ReturnUrl) ?? "/mon-espace");
         }
 
         ModelState.AddModelError(nameof(Code), result.IsLockedOut

@@ -56,7 +56,7 @@ public sealed class FavouritesModel(AppDbContext db, CurrentActor actor, TimePro
             // A double click: the first post already did it.
         }
 
-        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/favoris");
+        return LocalRedirect(Shared.ReturnAddress.Local(returnUrl) ?? "/favoris");
     }
 }
 

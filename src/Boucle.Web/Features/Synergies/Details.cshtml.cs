@@ -41,7 +41,7 @@ public sealed class DetailsModel(AppDbContext db, CurrentActor actor, SynergyFun
         if (result.Done)
         {
             Flash = $"Synergie passée à l'étape « {SynergyFunnel.Label(stage)} ».";
-            return Redirect(Url.IsLocalUrl(returnUrl) ? returnUrl : $"/synergies/{id}");
+            return Redirect(Shared.ReturnAddress.Local(returnUrl) ?? $"/synergies/{id}");
         }
 
         if (!await LoadAsync(id, result, ct))
