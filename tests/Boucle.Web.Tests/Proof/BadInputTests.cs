@@ -205,7 +205,8 @@ public abstract partial class BadInputTests<TApp>(TApp app) : IClassFixture<TApp
 
     private sealed record Form(string Page, string Action, IReadOnlyDictionary<string, string[]> Fields);
 
-    [GeneratedRegex("aria-invalid=\"true\"|field-validation-error|validation-summary-errors|class=\"field-error\"[^>]*>[^<\\s]")]
+    // An error next to a field, or (when the form cannot be shown again, e.g. a refused contact) an alert saying why.
+    [GeneratedRegex("aria-invalid=\"true\"|field-validation-error|validation-summary-errors|class=\"field-error\"[^>]*>[^<\\s]|role=\"alert\">[^<\\s]")]
     private static partial Regex FormError();
 
     [Fact]
