@@ -153,8 +153,10 @@ public abstract class PrivacyTests<TApp>(TApp app) : IClassFixture<TApp>
             return conversation.Id;
         });
 
-        var report = await app.Services.GetRequiredService<RetentionJob>().PurgeAsync(CancellationToken.None);
-        Assert.True(report.AuditEntries >= 1 && report.Messages >= 1 && report.SentEmails >= 1 && report.Listings >= 1, report.ToString());
+        // The job also purges once when the application starts; when this test is the first of its class, that run can
+        // overlap the inserts above and take part of the work, so the counts of this call are not asserted: what is
+        // left afterwards is (a CI run on PostgreSQL saw this call purge no listing, the start-up run having done it).
+        await app.Services.GetRequiredService<RetentionJob>().PurgeAsync(CancellationToken.None);
 
         Assert.Equal([300], await app.ScopedAsync(db => db.Set<AuditEntry>().Where(a => a.TargetLabel == marker).Select(a => a.At).ToListAsync()) is var at ? at.Select(a => (int)Math.Round((now - a).TotalDays)).ToList() : []);
         var mails = await app.ScopedAsync(db => db.Outbox.Where(o => o.To == $"{marker}@exemple.test").Select(o => o.SentAt == null ? "en attente" : "envoyé récent").ToListAsync());
